@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CaravanConfig } from '@caravan/common';
+import { DeliveryModule } from '@caravan/delivery';
+import { HealthModule } from '@caravan/health';
+import { RetentionModule } from '@caravan/retention';
+import { configuredProcessors } from './processors/processors';
+import { Sweeper } from './sweeper';
+
+/** The data plane: queue processors and periodic jobs. Needs the infrastructure modules beside it. */
+@Module({})
+export class AgentModule {
+  static forRoot(config: CaravanConfig): DynamicModule {
+    return {
+      module: AgentModule,
+      imports: [DeliveryModule, RetentionModule, HealthModule],
+      providers: [...configuredProcessors(config), Sweeper],
+    };
+  }
+}

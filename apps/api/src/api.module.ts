@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { DeliveryModule } from '@caravan/delivery';
+import { EndpointsModule } from '@caravan/endpoints';
+import { EventsModule } from '@caravan/events';
+import { HealthModule } from '@caravan/health';
+import { ProjectsModule } from '@caravan/projects';
+import { SubscriptionsModule } from '@caravan/subscriptions';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ApiKeysController } from './controllers/api-keys.controller';
+import { DeliveriesController } from './controllers/deliveries.controller';
+import { EndpointsController } from './controllers/endpoints.controller';
+import { EventsController } from './controllers/events.controller';
+import { ProjectsController } from './controllers/projects.controller';
+import { SubscriptionsController } from './controllers/subscriptions.controller';
+
+/** The control plane: HTTP in, use cases of the libs behind it. Needs the infrastructure modules beside it. */
+@Module({
+  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventsModule, DeliveryModule, HealthModule],
+  controllers: [
+    ProjectsController,
+    ApiKeysController,
+    EndpointsController,
+    SubscriptionsController,
+    EventsController,
+    DeliveriesController,
+  ],
+  providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
+})
+export class ApiModule {}

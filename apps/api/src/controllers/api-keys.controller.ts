@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { PageQueryDto, toPageRequest } from '@caravan/common';
+import { CreateApiKey, CreateApiKeyDto, CreatedApiKeyResponse, ListApiKeys, RevokeApiKey } from '@caravan/projects';
+import { RootOnly } from '../auth/root-only.decorator';
+import { API_PREFIX, IdPipe } from './id.pipe';
+
+@ApiTags('api keys')
+@ApiBearerAuth()
+@RootOnly()
+@Controller(`${API_PREFIX}/projects/:project_id/api-keys`)
+export class ApiKeysController {
+  constructor(
+    private readonly createApiKey: CreateApiKey,
+    private readonly listApiKeys: ListApiKeys,
+    private readonly revokeApiKey: RevokeApiKey,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse, description: 'The key is in this response only.' })
+  create(@Param('project_id') projectId: string, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponse> {
+    return this.createApiKey.execute(projectId, body.name);
+  }
+
+  @Get()
+  list(@Param('project_id') projectId: string, @Query() query: PageQueryDto) {
+    return this.listApiKeys.execute(projectId, toPageRequest(query));
+  }
+
+  @Delete(':key_id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Revoked: the key stops working.' })
+  async revoke(@Param('project_id') projectId: string, @Param('key_id', new IdPipe('key_id')) keyId: string): Promise<void> {
+    await this.revokeApiKey.execute(projectId, keyId);
+  }
+}

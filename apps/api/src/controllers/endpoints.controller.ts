@@ -1,0 +1,104 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { PageQueryDto, toPageRequest } from '@caravan/common';
+import { ReleaseEndpointBacklog } from '@caravan/delivery';
+import {
+  ActivateEndpoint,
+  CreateEndpoint,
+  CreateEndpointDto,
+  DeleteEndpoint,
+  EndpointResponse,
+  EndpointSecretResponse,
+  GetEndpoint,
+  GetEndpointSecret,
+  ListEndpoints,
+  PauseEndpoint,
+  presentEndpoint,
+  UpdateEndpoint,
+  UpdateEndpointDto,
+} from '@caravan/endpoints';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { API_PREFIX, IdPipe } from './id.pipe';
+
+class ListEndpointsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  owner_id?: string;
+}
+
+const endpointId = () => Param('endpoint_id', new IdPipe('endpoint_id'));
+
+@ApiTags('endpoints')
+@ApiBearerAuth()
+@Controller(`${API_PREFIX}/projects/:project_id/endpoints`)
+export class EndpointsController {
+  constructor(
+    private readonly createEndpoint: CreateEndpoint,
+    private readonly listEndpoints: ListEndpoints,
+    private readonly getEndpoint: GetEndpoint,
+    private readonly updateEndpoint: UpdateEndpoint,
+    private readonly deleteEndpoint: DeleteEndpoint,
+    private readonly pauseEndpoint: PauseEndpoint,
+    private readonly activateEndpoint: ActivateEndpoint,
+    private readonly releaseBacklog: ReleaseEndpointBacklog,
+    private readonly getEndpointSecret: GetEndpointSecret,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: EndpointResponse })
+  async create(@Param('project_id') projectId: string, @Body() body: CreateEndpointDto): Promise<EndpointResponse> {
+    return presentEndpoint(await this.createEndpoint.execute(projectId, body));
+  }
+
+  @Get()
+  list(@Param('project_id') projectId: string, @Query() query: ListEndpointsQueryDto) {
+    return this.listEndpoints.execute(projectId, toPageRequest(query), query.owner_id);
+  }
+
+  @Get(':endpoint_id')
+  @ApiOkResponse({ type: EndpointResponse })
+  async get(@Param('project_id') projectId: string, @endpointId() id: string): Promise<EndpointResponse> {
+    return presentEndpoint(await this.getEndpoint.execute(projectId, id));
+  }
+
+  @Patch(':endpoint_id')
+  @ApiOkResponse({ type: EndpointResponse })
+  async update(
+    @Param('project_id') projectId: string,
+    @endpointId() id: string,
+    @Body() body: UpdateEndpointDto,
+  ): Promise<EndpointResponse> {
+    return presentEndpoint(await this.updateEndpoint.execute(projectId, id, body));
+  }
+
+  @Delete(':endpoint_id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted with its subscriptions and deliveries; events stay.' })
+  async remove(@Param('project_id') projectId: string, @endpointId() id: string): Promise<void> {
+    await this.deleteEndpoint.execute(projectId, id);
+  }
+
+  @Post(':endpoint_id/pause')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EndpointResponse, description: 'New deliveries wait until the endpoint is activated.' })
+  async pause(@Param('project_id') projectId: string, @endpointId() id: string): Promise<EndpointResponse> {
+    return presentEndpoint(await this.pauseEndpoint.execute(projectId, id));
+  }
+
+  @Post([':endpoint_id/activate', ':endpoint_id/resume'])
+  @HttpCode(200)
+  @ApiOkResponse({ type: EndpointResponse, description: 'Sends the deliveries that waited.' })
+  async activate(@Param('project_id') projectId: string, @endpointId() id: string): Promise<EndpointResponse> {
+    const endpoint = await this.activateEndpoint.execute(projectId, id);
+    await this.releaseBacklog.execute(projectId, id);
+    return presentEndpoint(endpoint);
+  }
+
+  @Get(':endpoint_id/secret')
+  @ApiOkResponse({ type: EndpointSecretResponse })
+  secret(@Param('project_id') projectId: string, @endpointId() id: string): Promise<EndpointSecretResponse> {
+    return this.getEndpointSecret.execute(projectId, id);
+  }
+}

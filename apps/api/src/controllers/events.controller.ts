@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { toPageRequest } from '@caravan/common';
+import { CreateEventDto, EventResponse, GetEvent, IngestEvent, ListEvents, ListEventsQueryDto, presentEvent } from '@caravan/events';
+import type { FastifyReply } from 'fastify';
+import { API_PREFIX, IdPipe } from './id.pipe';
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller(`${API_PREFIX}/projects/:project_id/events`)
+export class EventsController {
+  constructor(
+    private readonly ingestEvent: IngestEvent,
+    private readonly listEvents: ListEvents,
+    private readonly getEvent: GetEvent,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: EventResponse, description: 'Stored durably; deliveries follow.' })
+  @ApiOkResponse({ type: EventResponse, description: 'idempotency_key seen before: the first event, with Idempotent-Replayed: true.' })
+  async create(
+    @Param('project_id') projectId: string,
+    @Body() body: CreateEventDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EventResponse> {
+    const { event, replayed } = await this.ingestEvent.execute(projectId, body);
+    if (replayed) void reply.status(200).header('Idempotent-Replayed', 'true');
+    return presentEvent(event);
+  }
+
+  @Get()
+  list(@Param('project_id') projectId: string, @Query() query: ListEventsQueryDto) {
+    return this.listEvents.execute(projectId, toPageRequest(query), {
+      eventType: query.event_type,
+      createdAfter: query.created_after ? new Date(query.created_after) : undefined,
+      createdBefore: query.created_before ? new Date(query.created_before) : undefined,
+    });
+  }
+
+  @Get(':event_id')
+  @ApiOkResponse({ type: EventResponse })
+  async get(@Param('project_id') projectId: string, @Param('event_id', new IdPipe('event_id')) id: string): Promise<EventResponse> {
+    return presentEvent(await this.getEvent.execute(projectId, id));
+  }
+}

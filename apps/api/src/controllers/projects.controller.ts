@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PageQueryDto, toPageRequest } from '@caravan/common';
+import {
+  CreateProject,
+  CreateProjectDto,
+  DeleteProject,
+  GetProject,
+  ListProjects,
+  presentProject,
+  ProjectResponse,
+  UpdateProject,
+  UpdateProjectDto,
+} from '@caravan/projects';
+import { RootOnly } from '../auth/root-only.decorator';
+import { API_PREFIX } from './id.pipe';
+
+@ApiTags('projects')
+@ApiBearerAuth()
+@Controller(`${API_PREFIX}/projects`)
+export class ProjectsController {
+  constructor(
+    private readonly createProject: CreateProject,
+    private readonly listProjects: ListProjects,
+    private readonly getProject: GetProject,
+    private readonly updateProject: UpdateProject,
+    private readonly deleteProject: DeleteProject,
+  ) {}
+
+  @Post()
+  @RootOnly()
+  @ApiCreatedResponse({ type: ProjectResponse })
+  async create(@Body() body: CreateProjectDto): Promise<ProjectResponse> {
+    return presentProject(await this.createProject.execute(body));
+  }
+
+  @Get()
+  @RootOnly()
+  list(@Query() query: PageQueryDto) {
+    return this.listProjects.execute(toPageRequest(query));
+  }
+
+  @Get(':project_id')
+  @ApiOkResponse({ type: ProjectResponse })
+  async get(@Param('project_id') projectId: string): Promise<ProjectResponse> {
+    return presentProject(await this.getProject.execute(projectId));
+  }
+
+  @Patch(':project_id')
+  @RootOnly()
+  @ApiOkResponse({ type: ProjectResponse })
+  async update(@Param('project_id') projectId: string, @Body() body: UpdateProjectDto): Promise<ProjectResponse> {
+    return presentProject(await this.updateProject.execute(projectId, body));
+  }
+
+  @Delete(':project_id')
+  @RootOnly()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted with its endpoints, events, deliveries and keys.' })
+  async remove(@Param('project_id') projectId: string): Promise<void> {
+    await this.deleteProject.execute(projectId);
+  }
+}

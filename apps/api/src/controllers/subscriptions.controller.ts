@@ -1,0 +1,72 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { PageQueryDto, toPageRequest } from '@caravan/common';
+import {
+  CreateSubscription,
+  CreateSubscriptionDto,
+  DeleteSubscription,
+  GetSubscription,
+  ListSubscriptions,
+  presentSubscription,
+  SubscriptionResponse,
+  UpdateSubscription,
+  UpdateSubscriptionDto,
+} from '@caravan/subscriptions';
+import { IsOptional, IsUUID } from 'class-validator';
+import { API_PREFIX, IdPipe } from './id.pipe';
+
+class ListSubscriptionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUUID('all', { message: 'endpoint_id must be an endpoint id' })
+  endpoint_id?: string;
+}
+
+const subscriptionId = () => Param('subscription_id', new IdPipe('subscription_id'));
+
+@ApiTags('subscriptions')
+@ApiBearerAuth()
+@Controller(`${API_PREFIX}/projects/:project_id/subscriptions`)
+export class SubscriptionsController {
+  constructor(
+    private readonly createSubscription: CreateSubscription,
+    private readonly listSubscriptions: ListSubscriptions,
+    private readonly getSubscription: GetSubscription,
+    private readonly updateSubscription: UpdateSubscription,
+    private readonly deleteSubscription: DeleteSubscription,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: SubscriptionResponse })
+  async create(@Param('project_id') projectId: string, @Body() body: CreateSubscriptionDto): Promise<SubscriptionResponse> {
+    return presentSubscription(await this.createSubscription.execute(projectId, body));
+  }
+
+  @Get()
+  list(@Param('project_id') projectId: string, @Query() query: ListSubscriptionsQueryDto) {
+    return this.listSubscriptions.execute(projectId, toPageRequest(query), query.endpoint_id);
+  }
+
+  @Get(':subscription_id')
+  @ApiOkResponse({ type: SubscriptionResponse })
+  async get(@Param('project_id') projectId: string, @subscriptionId() id: string): Promise<SubscriptionResponse> {
+    return presentSubscription(await this.getSubscription.execute(projectId, id));
+  }
+
+  @Patch(':subscription_id')
+  @ApiOkResponse({ type: SubscriptionResponse })
+  async update(
+    @Param('project_id') projectId: string,
+    @subscriptionId() id: string,
+    @Body() body: UpdateSubscriptionDto,
+  ): Promise<SubscriptionResponse> {
+    return presentSubscription(await this.updateSubscription.execute(projectId, id, body));
+  }
+
+  @Delete(':subscription_id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@Param('project_id') projectId: string, @subscriptionId() id: string): Promise<void> {
+    await this.deleteSubscription.execute(projectId, id);
+  }
+}

@@ -1,0 +1,82 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { CaravanConfig, CaravanLogger, InvalidInputError } from '@caravan/common';
+import { InfrastructureModule } from '@caravan/database';
+import { EnsureRootKey, RootKeyOrigin } from '@caravan/projects';
+import { ApiModule } from './api.module';
+import { AllErrorsFilter } from './errors/all-errors.filter';
+import { createValidationPipe } from './errors/validation';
+
+export interface RunningApi {
+  app: NestFastifyApplication;
+  url: string;
+  rootKey: RootKeyOrigin;
+}
+
+@Module({})
+class ApiRootModule {}
+
+/**
+ * Starts the control plane. `alongside` adds modules to the same application: `npm start`
+ * passes the agent so both share one process, one pool and one HTTP port.
+ */
+export async function startApi(config: CaravanConfig, alongside: DynamicModule[] = []): Promise<RunningApi> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    { module: ApiRootModule, imports: [InfrastructureModule.forRoot(config), ApiModule, ...alongside] },
+    new FastifyAdapter({ bodyLimit: config.api.bodyLimitBytes }),
+    { logger: new CaravanLogger(config) },
+  );
+  acceptOnlyJsonObjects(app);
+  app.useGlobalFilters(new AllErrorsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Caravan')
+      .setDescription('Webhooks gateway: send events, Caravan delivers them as signed webhooks.')
+      .setVersion(config.version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Root key or project API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+
+  await app.listen(config.api.port, config.host);
+  const rootKey = await app.get(EnsureRootKey).execute();
+  return { app, url: listeningUrl(app, config), rootKey };
+}
+
+/** Bodies are JSON objects: other content types get 415, arrays and scalars get 400. */
+function acceptOnlyJsonObjects(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  fastify.addHook('preHandler', async (request) => {
+    const body: unknown = request.body;
+    if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+      throw new InvalidInputError('request body must be a JSON object');
+    }
+  });
+}
+
+export function listeningUrl(app: NestFastifyApplication, config: CaravanConfig): string {
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+}
+
+/** What a person starting Caravan needs to see, in a few lines. */
+export function describeApi(api: RunningApi): string {
+  const lines = [`Caravan API: ${api.url}/api/v1   docs: ${api.url}/docs`];
+  if (api.rootKey.origin === 'generated-now') {
+    lines.push(
+      '',
+      'Root API key (shown once, stored only as a hash; set CARAVAN_ROOT_API_KEY to choose your own):',
+      `  ${api.rootKey.key}`,
+      '',
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,209 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export type CaravanEnvironment = 'development' | 'production' | 'test';
+
+export interface CaravanConfig {
+  env: CaravanEnvironment;
+  version: string;
+  host: string;
+  database: {
+    url: string;
+    poolSize: number;
+    migrate: boolean;
+  };
+  redis: {
+    url: string;
+    prefix: string;
+  };
+  api: {
+    port: number;
+    bodyLimitBytes: number;
+  };
+  agent: {
+    port: number;
+    deliveryConcurrency: number;
+    routingConcurrency: number;
+    sweepIntervalMs: number;
+    sweepGraceMs: number;
+    queueLockMs: number;
+  };
+  egress: {
+    port: number;
+  };
+  auth: {
+    rootApiKey: string | null;
+  };
+  delivery: {
+    defaultTimeoutSeconds: number;
+    responseBodyLimitBytes: number;
+  };
+  logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads each variable once, collecting every problem so one boot names them all. */
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string, minLength: number): string | null {
+    const value = this.raw(name);
+    if (value === undefined) return null;
+    if (value.length < minLength) {
+      this.problems.push(`${name} must be at least ${minLength} characters long`);
+      return null;
+    }
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!/^-?\d+$/.test(value) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return parsed;
+  }
+
+  seconds(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback * 1000;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+      this.problems.push(`${name} must be a number of seconds from ${min} to ${max} (got "${value}")`);
+      return fallback * 1000;
+    }
+    return Math.round(parsed * 1000);
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes', 'on'].includes(value)) return true;
+    if (['false', '0', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, fallback: string, protocols: string[]): string {
+    const value = this.string(name, fallback);
+    try {
+      const parsed = new URL(value);
+      if (!protocols.includes(parsed.protocol)) {
+        this.problems.push(`${name} must use ${protocols.join(' or ')} (got "${parsed.protocol}")`);
+      }
+    } catch {
+      this.problems.push(`${name} must be a URL (got "${redactUrl(value)}")`);
+    }
+    return value;
+  }
+}
+
+function redactUrl(value: string): string {
+  return value.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/caravan';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
+
+/**
+ * The one place that reads the environment. Throws ConfigError naming every bad variable,
+ * so a process stops at boot instead of failing on first use.
+ */
+export function loadConfig(env: Env = process.env): CaravanConfig {
+  const read = new EnvReader(env);
+  const caravanEnv = read.oneOf('CARAVAN_ENV', ['development', 'production', 'test'] as const, 'development');
+  const production = caravanEnv === 'production';
+
+  const config: CaravanConfig = {
+    env: caravanEnv,
+    version: packageVersion(),
+    host: read.string('CARAVAN_HOST', production ? '0.0.0.0' : '127.0.0.1'),
+    database: {
+      url: read.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
+      poolSize: read.int('CARAVAN_DATABASE_POOL_SIZE', 10, 1, 500),
+      migrate: read.bool('CARAVAN_MIGRATE', !production),
+    },
+    redis: {
+      url: read.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
+      prefix: read.string('CARAVAN_REDIS_PREFIX', 'caravan'),
+    },
+    api: {
+      port: read.int('CARAVAN_API_PORT', 5005, 0, 65535),
+      bodyLimitBytes: read.int('CARAVAN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    },
+    agent: {
+      port: read.int('CARAVAN_AGENT_PORT', 5006, 0, 65535),
+      deliveryConcurrency: read.int('CARAVAN_DELIVERY_CONCURRENCY', 50, 1, 1000),
+      routingConcurrency: read.int('CARAVAN_ROUTING_CONCURRENCY', 10, 1, 1000),
+      sweepIntervalMs: read.seconds('CARAVAN_SWEEP_INTERVAL_SECONDS', 10, 0.1, 3600),
+      sweepGraceMs: read.seconds('CARAVAN_SWEEP_GRACE_SECONDS', 15, 0, 3600),
+      queueLockMs: read.seconds('CARAVAN_QUEUE_LOCK_SECONDS', 30, 1, 3600),
+    },
+    egress: {
+      port: read.int('CARAVAN_EGRESS_PORT', 4750, 0, 65535),
+    },
+    auth: {
+      rootApiKey: read.optionalString('CARAVAN_ROOT_API_KEY', 24),
+    },
+    delivery: {
+      defaultTimeoutSeconds: read.int('CARAVAN_DELIVERY_TIMEOUT_SECONDS', 30, 1, 300),
+      responseBodyLimitBytes: read.int('CARAVAN_RESPONSE_BODY_LIMIT_BYTES', 16 * 1024, 0, 1024 * 1024),
+    },
+    logLevel: read.oneOf('CARAVAN_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+  };
+
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}
+
+let cachedVersion: string | undefined;
+
+function packageVersion(): string {
+  if (cachedVersion) return cachedVersion;
+  // Walk up from this file: the same code runs from libs/ (source) and dist/libs/ (build).
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'caravan' && pkg.version) return (cachedVersion = pkg.version);
+    }
+  }
+  return (cachedVersion = '0.0.0');
+}
+
+/** The environment for a child process: this one's, with overrides. Lives here to keep process.env in one file. */
+export function childEnvironment(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...process.env, ...overrides };
+}

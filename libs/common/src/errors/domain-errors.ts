@@ -1,0 +1,45 @@
+/**
+ * Errors a user can act on. Libraries throw these; the API's exception filter turns them
+ * into `{ status, error, message, field? }`. Anything else reaching the filter is a bug (500).
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly error: string;
+
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidInputError extends DomainError {
+  readonly status = 400;
+  readonly error = 'Bad Request';
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly status = 401;
+  readonly error = 'Unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly status = 403;
+  readonly error = 'Forbidden';
+}
+
+export class NotFoundError extends DomainError {
+  readonly status = 404;
+  readonly error = 'Not Found';
+
+  static of(resource: string, field?: string): NotFoundError {
+    return new NotFoundError(`${resource} not found`, field);
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly status = 409;
+  readonly error = 'Conflict';
+}

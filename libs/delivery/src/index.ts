@@ -1,0 +1,11 @@
+export * from './delivery.module';
+export type { DeliveryStatus } from './entities/event-delivery.entity';
+export * from './dtos/delivery.dto';
+export * from './retry/retry-policy';
+export * from './signing/simple-signer';
+export * from './usecases/dispatch-delivery/dispatch-delivery.usecase';
+export * from './usecases/get-delivery/get-delivery.usecase';
+export * from './usecases/list-deliveries/list-deliveries.usecase';
+export * from './usecases/release-endpoint-backlog/release-endpoint-backlog.usecase';
+export * from './usecases/route-event/route-event.usecase';
+export * from './usecases/sweep-pending-work/sweep-pending-work.usecase';

@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { newId, PageRequest } from '@caravan/common';
+import { DataSource, Repository } from 'typeorm';
+import { DeliveryAttempt } from '../entities/delivery-attempt.entity';
+import { DeliveryStatus, EventDelivery } from '../entities/event-delivery.entity';
+
+export interface NewDelivery {
+  endpointId: string;
+  subscriptionId: string | null;
+}
+
+export interface ClaimedDelivery {
+  id: string;
+  projectId: string;
+  eventId: string;
+  endpointId: string;
+  attemptCount: number;
+}
+
+export interface DeliveryOutcome {
+  status: Extract<DeliveryStatus, 'success' | 'retry' | 'failure'>;
+  nextAttemptAt: Date;
+  lastStatusCode: number | null;
+  lastError: string | null;
+}
+
+export interface DeliveryFilter {
+  status?: DeliveryStatus[];
+  endpointId?: string;
+  eventId?: string;
+}
+
+export interface DueDelivery {
+  id: string;
+  projectId: string;
+  endpointId: string;
+  status: DeliveryStatus;
+  attemptCount: number;
+}
+
+@Injectable()
+export class DeliveryRepository {
+  constructor(
+    @InjectRepository(EventDelivery) private readonly deliveries: Repository<EventDelivery>,
+    @InjectRepository(DeliveryAttempt) private readonly attempts: Repository<DeliveryAttempt>,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  /** Creates one delivery per endpoint; rows that exist already are skipped. Returns the new ones. */
+  async insertMissing(projectId: string, eventId: string, targets: NewDelivery[]): Promise<{ id: string; endpointId: string }[]> {
+    if (targets.length === 0) return [];
+    const values: unknown[] = [];
+    const rows = targets.map((target, i) => {
+      values.push(newId(), target.endpointId, target.subscriptionId);
+      return `($${i * 3 + 3}::uuid, $1::uuid, $2::uuid, $${i * 3 + 4}::uuid, $${i * 3 + 5}::uuid, 'scheduled')`;
+    });
+    const inserted: { id: string; endpoint_id: string }[] = await this.db.query(
+      `INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status)
+       VALUES ${rows.join(', ')}
+       ON CONFLICT (event_id, endpoint_id) DO NOTHING
+       RETURNING id, endpoint_id`,
+      [projectId, eventId, ...values],
+    );
+    return inserted.map((row) => ({ id: row.id, endpointId: row.endpoint_id }));
+  }
+
+  /**
+   * Takes a due delivery for one attempt, atomically, so two workers never send the same attempt.
+   * A delivery left `processing` by a dead agent is taken again once its lock expires, with the
+   * same attempt number: that attempt has no recorded result.
+   */
+  async claim(projectId: string, deliveryId: string, lockMs: number): Promise<ClaimedDelivery | null> {
+    const [rows]: [{ id: string; project_id: string; event_id: string; endpoint_id: string; attempt_count: number }[]] =
+      await this.db.query(
+        `UPDATE event_deliveries SET
+           status = 'processing',
+           attempt_count = CASE WHEN status = 'processing' THEN attempt_count ELSE attempt_count + 1 END,
+           next_attempt_at = now() + $3 * interval '1 millisecond',
+           updated_at = now()
+         WHERE id = $1 AND project_id = $2
+           AND status IN ('scheduled', 'retry', 'processing')
+           AND next_attempt_at <= now()
+         RETURNING id, project_id, event_id, endpoint_id, attempt_count`,
+        [deliveryId, projectId, lockMs],
+      );
+    const row = rows[0];
+    return row
+      ? { id: row.id, projectId: row.project_id, eventId: row.event_id, endpointId: row.endpoint_id, attemptCount: row.attempt_count }
+      : null;
+  }
+
+  /**
+   * Records the attempt and moves the delivery on, in one transaction, only if this worker
+   * still holds the claim. Returns false when the claim was lost (the lock expired meanwhile).
+   */
+  async recordAttempt(claimed: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<boolean> {
+    return this.db.transaction(async (manager) => {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(DeliveryAttempt)
+        .values(attempt)
+        .orIgnore()
+        .execute();
+      const [, affected]: [unknown, number] = await manager.query(
+        `UPDATE event_deliveries SET status = $3, next_attempt_at = $4, last_status_code = $5, last_error = $6, updated_at = now()
+         WHERE id = $1 AND status = 'processing' AND attempt_count = $2`,
+        [claimed.id, claimed.attemptCount, outcome.status, outcome.nextAttemptAt, outcome.lastStatusCode, outcome.lastError],
+      );
+      return affected > 0;
+    });
+  }
+
+  /** Deliveries whose time has come (or whose lock expired) before `dueBefore`: candidates for the sweeper. */
+  async findDue(dueBefore: Date, excludeEndpointIds: string[], limit: number): Promise<DueDelivery[]> {
+    const rows: { id: string; project_id: string; endpoint_id: string; status: DeliveryStatus; attempt_count: number }[] =
+      await this.db.query(
+        `SELECT id, project_id, endpoint_id, status, attempt_count FROM event_deliveries
+         WHERE status IN ('scheduled', 'retry', 'processing') AND next_attempt_at < $1
+           AND NOT (endpoint_id = ANY($2::uuid[]))
+         ORDER BY next_attempt_at
+         LIMIT $3`,
+        [dueBefore, excludeEndpointIds, limit],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      projectId: row.project_id,
+      endpointId: row.endpoint_id,
+      status: row.status,
+      attemptCount: row.attempt_count,
+    }));
+  }
+
+  /**
+   * One batch of an endpoint's waiting deliveries (ids above `afterId`), made due now. Retries
+   * still backing off keep their time. Used when an endpoint is activated.
+   */
+  async makeDueNow(projectId: string, endpointId: string, afterId: string | null, limit: number): Promise<DueDelivery[]> {
+    const [rows]: [{ id: string; attempt_count: number; status: DeliveryStatus }[]] = await this.db.query(
+      `UPDATE event_deliveries SET next_attempt_at = now(), updated_at = now()
+       WHERE id IN (
+         SELECT id FROM event_deliveries
+         WHERE endpoint_id = $2 AND project_id = $1 AND id > $3
+           AND (status = 'scheduled' OR (status = 'retry' AND next_attempt_at <= now()))
+         ORDER BY id LIMIT $4)
+       RETURNING id, attempt_count, status`,
+      [projectId, endpointId, afterId ?? '00000000-0000-0000-0000-000000000000', limit],
+    );
+    return rows
+      .map((row) => ({ id: row.id, projectId, endpointId, status: row.status, attemptCount: row.attempt_count }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  findById(projectId: string, deliveryId: string): Promise<EventDelivery | null> {
+    return this.deliveries.findOneBy({ projectId, id: deliveryId });
+  }
+
+  listPage(projectId: string, page: PageRequest, filter: DeliveryFilter): Promise<EventDelivery[]> {
+    const query = this.deliveries
+      .createQueryBuilder('delivery')
+      .where('delivery.project_id = :projectId', { projectId })
+      .orderBy('delivery.id', 'DESC')
+      .take(page.limit + 1);
+    if (page.beforeId) query.andWhere('delivery.id < :beforeId', { beforeId: page.beforeId });
+    if (filter.status?.length) query.andWhere('delivery.status IN (:...status)', { status: filter.status });
+    if (filter.endpointId) query.andWhere('delivery.endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    if (filter.eventId) query.andWhere('delivery.event_id = :eventId', { eventId: filter.eventId });
+    return query.getMany();
+  }
+
+  attemptsOf(projectId: string, deliveryId: string): Promise<DeliveryAttempt[]> {
+    return this.attempts.find({ where: { projectId, deliveryId }, order: { attemptNumber: 'ASC' } });
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { FindEndpoints } from '@caravan/endpoints';
+import { GetEvent, MarkEventRouted } from '@caravan/events';
+import { JobQueue, RouteEventJob } from '@caravan/queue';
+import { FindMatchingSubscriptions } from '@caravan/subscriptions';
+import { DeliveryRepository, NewDelivery } from '../../repositories/delivery.repository';
+
+/**
+ * Creates one delivery per endpoint the event is for, then queues their first attempts.
+ * Safe to run twice: existing deliveries are skipped, and any whose job was lost in between
+ * are due and picked up by the sweeper.
+ */
+@Injectable()
+export class RouteEvent {
+  constructor(
+    private readonly getEvent: GetEvent,
+    private readonly markRouted: MarkEventRouted,
+    private readonly endpoints: FindEndpoints,
+    private readonly subscriptions: FindMatchingSubscriptions,
+    private readonly deliveries: DeliveryRepository,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async execute(job: RouteEventJob): Promise<number> {
+    const event = await this.getEvent.execute(job.projectId, job.eventId).catch(() => null);
+    if (!event || event.routedAt) return 0;
+
+    const targets = await this.targetsOf(event.projectId, event.eventType, event.endpointId, event.ownerId);
+    const created = await this.deliveries.insertMissing(event.projectId, event.id, targets);
+    await this.queue.deliver(
+      created.map((delivery) => ({ projectId: event.projectId, deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: 1 })),
+    );
+    await this.markRouted.execute(event.projectId, event.id);
+    return created.length;
+  }
+
+  private async targetsOf(
+    projectId: string,
+    eventType: string,
+    endpointId: string | null,
+    ownerId: string | null,
+  ): Promise<NewDelivery[]> {
+    if (endpointId) {
+      const endpoint = await this.endpoints.byId(projectId, endpointId);
+      return endpoint ? [{ endpointId: endpoint.id, subscriptionId: null }] : [];
+    }
+    const matches = await this.subscriptions.execute(projectId, eventType);
+    if (!ownerId) return matches;
+    const owned = new Set(
+      (await this.endpoints.byIds(projectId, matches.map((match) => match.endpointId), ownerId)).map((e) => e.id),
+    );
+    return matches.filter((match) => owned.has(match.endpointId));
+  }
+}

@@ -1,0 +1,159 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RetryConfig, RetryConfigDto } from '@caravan/common';
+import { Type } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import type { Endpoint, EndpointStatus } from '../entities/endpoint.entity';
+
+const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, max_allowed_length: 2048 };
+const URL_MESSAGE = { message: 'url must be an http(s) URL' };
+
+export class CreateEndpointDto {
+  @ApiProperty({ example: 'https://example.com/webhooks' })
+  @IsUrl(URL_OPTIONS, URL_MESSAGE)
+  url: string;
+
+  @ApiPropertyOptional({ description: 'Defaults to the URL.' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ description: 'Groups endpoints of one customer; events sent with owner_id fan out to them.' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  owner_id?: string;
+
+  @ApiPropertyOptional({ description: 'Signing secret; generated when absent.', minLength: 16 })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
+  secret?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 120, default: 30 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  http_timeout_seconds?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsEmail()
+  support_email?: string;
+
+  @ApiPropertyOptional({ enum: ['active', 'paused'], default: 'active' })
+  @IsOptional()
+  @IsIn(['active', 'paused'])
+  status?: 'active' | 'paused';
+
+  @ApiPropertyOptional({ type: RetryConfigDto, description: "Overrides the project's retry settings." })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetryConfigDto)
+  retry?: RetryConfigDto;
+}
+
+export class UpdateEndpointDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, URL_MESSAGE)
+  url?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'null removes the owner.' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  owner_id?: string | null;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 120 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  http_timeout_seconds?: number;
+
+  @ApiPropertyOptional({ nullable: true, type: String })
+  @IsOptional()
+  @IsEmail()
+  support_email?: string | null;
+
+  @ApiPropertyOptional({ type: RetryConfigDto, nullable: true, description: 'null returns to the project settings.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetryConfigDto)
+  retry?: RetryConfigDto | null;
+}
+
+export class EndpointResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() project_id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() url: string;
+  @ApiProperty() description: string;
+  @ApiProperty({ nullable: true, type: String }) owner_id: string | null;
+  @ApiProperty({ enum: ['active', 'paused', 'inactive'] }) status: EndpointStatus;
+  @ApiProperty() http_timeout_seconds: number;
+  @ApiProperty({ nullable: true, type: String }) support_email: string | null;
+  @ApiProperty({ nullable: true, type: RetryConfigDto }) retry: Partial<RetryConfig> | null;
+  @ApiProperty() created_at: string;
+  @ApiProperty() updated_at: string;
+}
+
+export class EndpointSecretResponse {
+  @ApiProperty() secret: string;
+  @ApiProperty({ nullable: true, type: String }) expires_at: string | null;
+}
+
+export function presentEndpoint(endpoint: Endpoint): EndpointResponse {
+  return {
+    id: endpoint.id,
+    project_id: endpoint.projectId,
+    name: endpoint.name,
+    url: endpoint.url,
+    description: endpoint.description,
+    owner_id: endpoint.ownerId,
+    status: endpoint.status,
+    http_timeout_seconds: endpoint.httpTimeoutSeconds,
+    support_email: endpoint.supportEmail,
+    retry: endpoint.retry,
+    created_at: endpoint.createdAt.toISOString(),
+    updated_at: endpoint.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Endpoint } from './entities/endpoint.entity';
+import { EndpointRepository } from './repositories/endpoint.repository';
+import { ActivateEndpoint } from './usecases/activate-endpoint/activate-endpoint.usecase';
+import { CreateEndpoint } from './usecases/create-endpoint/create-endpoint.usecase';
+import { DeleteEndpoint } from './usecases/delete-endpoint/delete-endpoint.usecase';
+import { FindEndpoints } from './usecases/find-endpoints/find-endpoints.usecase';
+import { GetEndpoint } from './usecases/get-endpoint/get-endpoint.usecase';
+import { GetEndpointSecret } from './usecases/get-endpoint-secret/get-endpoint-secret.usecase';
+import { ListEndpoints } from './usecases/list-endpoints/list-endpoints.usecase';
+import { PauseEndpoint } from './usecases/pause-endpoint/pause-endpoint.usecase';
+import { UpdateEndpoint } from './usecases/update-endpoint/update-endpoint.usecase';
+
+const USE_CASES = [
+  ActivateEndpoint,
+  CreateEndpoint,
+  DeleteEndpoint,
+  FindEndpoints,
+  GetEndpoint,
+  GetEndpointSecret,
+  ListEndpoints,
+  PauseEndpoint,
+  UpdateEndpoint,
+];
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Endpoint])],
+  providers: [EndpointRepository, ...USE_CASES],
+  exports: USE_CASES,
+})
+export class EndpointsModule {}

@@ -1,0 +1,13 @@
+export * from './endpoints.module';
+export type { Endpoint, EndpointSecret, EndpointStatus } from './entities/endpoint.entity';
+export { currentSecret } from './endpoint-secret';
+export * from './dtos/endpoint.dto';
+export * from './usecases/activate-endpoint/activate-endpoint.usecase';
+export * from './usecases/create-endpoint/create-endpoint.usecase';
+export * from './usecases/delete-endpoint/delete-endpoint.usecase';
+export * from './usecases/find-endpoints/find-endpoints.usecase';
+export * from './usecases/get-endpoint/get-endpoint.usecase';
+export * from './usecases/get-endpoint-secret/get-endpoint-secret.usecase';
+export * from './usecases/list-endpoints/list-endpoints.usecase';
+export * from './usecases/pause-endpoint/pause-endpoint.usecase';
+export * from './usecases/update-endpoint/update-endpoint.usecase';

@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CARAVAN_CONFIG, CaravanConfig, newId } from '@caravan/common';
+import { CreateEndpointDto } from '../../dtos/endpoint.dto';
+import { Endpoint } from '../../entities/endpoint.entity';
+import { generateEndpointSecret } from '../../endpoint-secret';
+import { EndpointRepository } from '../../repositories/endpoint.repository';
+
+@Injectable()
+export class CreateEndpoint {
+  constructor(
+    private readonly endpoints: EndpointRepository,
+    @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
+  ) {}
+
+  execute(projectId: string, command: CreateEndpointDto): Promise<Endpoint> {
+    const endpoint = new Endpoint();
+    endpoint.id = newId();
+    endpoint.projectId = projectId;
+    endpoint.url = command.url;
+    endpoint.name = command.name ?? command.url;
+    endpoint.description = command.description ?? '';
+    endpoint.ownerId = command.owner_id ?? null;
+    endpoint.status = command.status ?? 'active';
+    endpoint.secrets = [
+      { value: command.secret ?? generateEndpointSecret(), created_at: new Date().toISOString(), expires_at: null },
+    ];
+    endpoint.httpTimeoutSeconds = command.http_timeout_seconds ?? this.config.delivery.defaultTimeoutSeconds;
+    endpoint.supportEmail = command.support_email ?? null;
+    endpoint.retry = command.retry ? { ...command.retry } : null;
+    return this.endpoints.save(endpoint);
+  }
+}

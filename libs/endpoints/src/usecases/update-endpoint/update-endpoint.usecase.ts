@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { UpdateEndpointDto } from '../../dtos/endpoint.dto';
+import { Endpoint } from '../../entities/endpoint.entity';
+import { EndpointRepository } from '../../repositories/endpoint.repository';
+import { GetEndpoint } from '../get-endpoint/get-endpoint.usecase';
+
+@Injectable()
+export class UpdateEndpoint {
+  constructor(
+    private readonly endpoints: EndpointRepository,
+    private readonly getEndpoint: GetEndpoint,
+  ) {}
+
+  async execute(projectId: string, endpointId: string, command: UpdateEndpointDto): Promise<Endpoint> {
+    const endpoint = await this.getEndpoint.execute(projectId, endpointId);
+    if (command.url !== undefined) endpoint.url = command.url;
+    if (command.name !== undefined) endpoint.name = command.name;
+    if (command.description !== undefined) endpoint.description = command.description;
+    if (command.owner_id !== undefined) endpoint.ownerId = command.owner_id;
+    if (command.http_timeout_seconds !== undefined) endpoint.httpTimeoutSeconds = command.http_timeout_seconds;
+    if (command.support_email !== undefined) endpoint.supportEmail = command.support_email;
+    if (command.retry !== undefined) endpoint.retry = command.retry ? { ...endpoint.retry, ...command.retry } : null;
+    return this.endpoints.save(endpoint);
+  }
+}

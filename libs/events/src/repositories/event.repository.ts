@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { idBoundAt, PageRequest } from '@caravan/common';
+import { IsNull, LessThan, Repository } from 'typeorm';
+import { Event } from '../entities/event.entity';
+
+export interface EventFilter {
+  eventType?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+@Injectable()
+export class EventRepository {
+  constructor(@InjectRepository(Event) private readonly events: Repository<Event>) {}
+
+  findById(projectId: string, eventId: string): Promise<Event | null> {
+    return this.events.findOneBy({ projectId, id: eventId });
+  }
+
+  findByIdempotencyKey(projectId: string, idempotencyKey: string): Promise<Event | null> {
+    return this.events.findOneBy({ projectId, idempotencyKey });
+  }
+
+  /** Inserts unless the idempotency key is taken; false when it was. */
+  async insertUnlessDuplicate(event: Event): Promise<boolean> {
+    const result = await this.events
+      .createQueryBuilder()
+      .insert()
+      .values(event)
+      .orIgnore()
+      .returning(['id', 'createdAt'])
+      .execute();
+    const row = (result.raw as { id: string; created_at: Date }[])[0];
+    if (!row) return false;
+    event.createdAt = row.created_at;
+    return true;
+  }
+
+  listPage(projectId: string, page: PageRequest, filter: EventFilter): Promise<Event[]> {
+    const query = this.events
+      .createQueryBuilder('event')
+      .where('event.project_id = :projectId', { projectId })
+      .orderBy('event.id', 'DESC')
+      .take(page.limit + 1);
+    if (page.beforeId) query.andWhere('event.id < :beforeId', { beforeId: page.beforeId });
+    if (filter.eventType) query.andWhere('event.event_type = :eventType', { eventType: filter.eventType });
+    if (filter.createdAfter) {
+      query
+        .andWhere('event.id >= :lowId', { lowId: idBoundAt(new Date(filter.createdAfter.getTime() - 1000), 'lowest') })
+        .andWhere('event.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
+    }
+    if (filter.createdBefore) {
+      query
+        .andWhere('event.id <= :highId', { highId: idBoundAt(new Date(filter.createdBefore.getTime() + 1000), 'highest') })
+        .andWhere('event.created_at < :createdBefore', { createdBefore: filter.createdBefore });
+    }
+    return query.getMany();
+  }
+
+  async markRouted(projectId: string, eventId: string): Promise<void> {
+    await this.events.update({ projectId, id: eventId, routedAt: IsNull() }, { routedAt: () => 'now()' });
+  }
+
+  findUnrouted(createdBefore: Date, limit: number): Promise<Pick<Event, 'id' | 'projectId'>[]> {
+    return this.events.find({
+      select: { id: true, projectId: true },
+      where: { routedAt: IsNull(), createdAt: LessThan(createdBefore) },
+      order: { createdAt: 'ASC' },
+      take: limit,
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InvalidInputError, newId, NotFoundError } from '@caravan/common';
+import { FindEndpoints } from '@caravan/endpoints';
+import { JobQueue } from '@caravan/queue';
+import { validateCustomHeaders } from '../../custom-headers';
+import { CreateEventDto } from '../../dtos/event.dto';
+import { Event } from '../../entities/event.entity';
+import { EventRepository } from '../../repositories/event.repository';
+
+export interface IngestResult {
+  event: Event;
+  /** True when the idempotency key was seen before and the first event is returned. */
+  replayed: boolean;
+}
+
+/**
+ * Persists an event, then nudges the agent. The event is durable once this returns; if the
+ * queue cannot be reached the sweeper routes it later, so the caller still gets 202.
+ */
+@Injectable()
+export class IngestEvent {
+  private readonly logger = new Logger(IngestEvent.name);
+
+  constructor(
+    private readonly events: EventRepository,
+    private readonly endpoints: FindEndpoints,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async execute(projectId: string, command: CreateEventDto): Promise<IngestResult> {
+    if (command.endpoint_id && command.owner_id) {
+      throw new InvalidInputError('give endpoint_id or owner_id, not both', 'owner_id');
+    }
+    const customHeaders = validateCustomHeaders(command.custom_headers);
+    if (command.endpoint_id && !(await this.endpoints.byId(projectId, command.endpoint_id))) {
+      throw NotFoundError.of('endpoint', 'endpoint_id');
+    }
+
+    const event = new Event();
+    event.id = newId();
+    event.projectId = projectId;
+    event.eventType = command.event_type;
+    event.payload = JSON.stringify(command.data);
+    event.customHeaders = customHeaders;
+    event.endpointId = command.endpoint_id ?? null;
+    event.ownerId = command.owner_id ?? null;
+    event.sourceId = null;
+    event.idempotencyKey = command.idempotency_key ?? null;
+    event.routedAt = null;
+
+    if (!(await this.events.insertUnlessDuplicate(event))) {
+      const first = await this.events.findByIdempotencyKey(projectId, command.idempotency_key!);
+      if (first) return { event: first, replayed: true };
+      throw new Error('idempotency conflict without a stored event');
+    }
+
+    await this.queue.routeEvents([{ projectId, eventId: event.id }]).catch((error: unknown) => {
+      this.logger.warn(`event ${event.id} stored but not queued (${String(error)}); the sweeper will route it`);
+    });
+    return { event, replayed: false };
+  }
+}

@@ -1,0 +1,15 @@
+export * from './projects.module';
+export * from './project-config';
+export type { Project, ProjectType } from './entities/project.entity';
+export * from './dtos/project.dto';
+export * from './dtos/api-key.dto';
+export * from './usecases/authenticate-api-key/authenticate-api-key.usecase';
+export * from './usecases/create-api-key/create-api-key.usecase';
+export * from './usecases/create-project/create-project.usecase';
+export * from './usecases/delete-project/delete-project.usecase';
+export * from './usecases/ensure-root-key/ensure-root-key.usecase';
+export * from './usecases/get-project/get-project.usecase';
+export * from './usecases/list-api-keys/list-api-keys.usecase';
+export * from './usecases/list-projects/list-projects.usecase';
+export * from './usecases/revoke-api-key/revoke-api-key.usecase';
+export * from './usecases/update-project/update-project.usecase';

@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '@caravan/common';
+import { Project } from '../../entities/project.entity';
+import { ProjectRepository } from '../../repositories/project.repository';
+
+@Injectable()
+export class GetProject {
+  constructor(private readonly projects: ProjectRepository) {}
+
+  async execute(projectId: string): Promise<Project> {
+    const project = await this.projects.findById(projectId);
+    if (!project) throw NotFoundError.of('project', 'project_id');
+    return project;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './queue-names';
+export * from './job-queue';
+export * from './queue.module';
+export * from './redis-connection';

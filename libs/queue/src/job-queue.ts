@@ -1,0 +1,24 @@
+import type { DeliverJob, RouteEventJob } from './queue-names';
+
+export interface DelayedDeliverJob extends DeliverJob {
+  delayMs?: number;
+}
+
+/**
+ * The port producers use. Job ids are deterministic, so enqueueing the same work twice
+ * (a retry of a request, the sweeper finding it again) runs it once.
+ */
+export abstract class JobQueue {
+  abstract routeEvents(jobs: RouteEventJob[]): Promise<void>;
+  abstract deliver(jobs: DelayedDeliverJob[]): Promise<void>;
+  /** Round trip to the queue's store, for readiness probes. */
+  abstract ping(): Promise<void>;
+}
+
+export function routeEventJobId(job: RouteEventJob): string {
+  return `e_${job.eventId}`;
+}
+
+export function deliverJobId(job: DeliverJob): string {
+  return `d_${job.deliveryId}_${job.attempt}`;
+}

@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
+import type { Subscription } from '../entities/subscription.entity';
+
+const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:*-]{1,200}$/;
+const EVENT_TYPE_MESSAGE = { each: true, message: 'event_types must be event types or patterns such as "invoice.*" or "*"' };
+
+export class CreateSubscriptionDto {
+  @ApiProperty()
+  @IsUUID('all', { message: 'endpoint_id must be an endpoint id' })
+  endpoint_id: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ type: [String], example: ['invoice.*'], default: ['*'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @Matches(EVENT_TYPE_PATTERN, EVENT_TYPE_MESSAGE)
+  event_types?: string[];
+}
+
+export class UpdateSubscriptionDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @Matches(EVENT_TYPE_PATTERN, EVENT_TYPE_MESSAGE)
+  event_types?: string[];
+}
+
+export class SubscriptionResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() project_id: string;
+  @ApiProperty() endpoint_id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: [String] }) event_types: string[];
+  @ApiProperty() created_at: string;
+  @ApiProperty() updated_at: string;
+}
+
+export function presentSubscription(subscription: Subscription): SubscriptionResponse {
+  return {
+    id: subscription.id,
+    project_id: subscription.projectId,
+    endpoint_id: subscription.endpointId,
+    name: subscription.name,
+    event_types: subscription.eventTypes,
+    created_at: subscription.createdAt.toISOString(),
+    updated_at: subscription.updatedAt.toISOString(),
+  };
+}

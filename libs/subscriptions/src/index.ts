@@ -1,0 +1,10 @@
+export * from './subscriptions.module';
+export type { Subscription } from './entities/subscription.entity';
+export * from './event-type-pattern';
+export * from './dtos/subscription.dto';
+export * from './usecases/create-subscription/create-subscription.usecase';
+export * from './usecases/delete-subscription/delete-subscription.usecase';
+export * from './usecases/find-matching-subscriptions/find-matching-subscriptions.usecase';
+export * from './usecases/get-subscription/get-subscription.usecase';
+export * from './usecases/list-subscriptions/list-subscriptions.usecase';
+export * from './usecases/update-subscription/update-subscription.usecase';

@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { newId } from '@caravan/common';
+import { GetEndpoint } from '@caravan/endpoints';
+import { CreateSubscriptionDto } from '../../dtos/subscription.dto';
+import { Subscription } from '../../entities/subscription.entity';
+import { SubscriptionRepository } from '../../repositories/subscription.repository';
+
+@Injectable()
+export class CreateSubscription {
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly getEndpoint: GetEndpoint,
+  ) {}
+
+  async execute(projectId: string, command: CreateSubscriptionDto): Promise<Subscription> {
+    const endpoint = await this.getEndpoint.execute(projectId, command.endpoint_id);
+    const subscription = new Subscription();
+    subscription.id = newId();
+    subscription.projectId = projectId;
+    subscription.endpointId = endpoint.id;
+    subscription.name = command.name ?? `${endpoint.name} subscription`;
+    subscription.eventTypes = command.event_types ?? ['*'];
+    return this.subscriptions.save(subscription);
+  }
+}

@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { UpdateSubscriptionDto } from '../../dtos/subscription.dto';
+import { Subscription } from '../../entities/subscription.entity';
+import { SubscriptionRepository } from '../../repositories/subscription.repository';
+import { GetSubscription } from '../get-subscription/get-subscription.usecase';
+
+@Injectable()
+export class UpdateSubscription {
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    private readonly getSubscription: GetSubscription,
+  ) {}
+
+  async execute(projectId: string, subscriptionId: string, command: UpdateSubscriptionDto): Promise<Subscription> {
+    const subscription = await this.getSubscription.execute(projectId, subscriptionId);
+    if (command.name !== undefined) subscription.name = command.name;
+    if (command.event_types !== undefined) subscription.eventTypes = command.event_types;
+    return this.subscriptions.save(subscription);
+  }
+}
