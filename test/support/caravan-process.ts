@@ -6,6 +6,7 @@ const ENTRIES = {
   api: path.resolve(__dirname, '../../apps/api/src/main.js'),
   agent: path.resolve(__dirname, '../../apps/agent/src/main.js'),
   standalone: path.resolve(__dirname, '../../apps/standalone/src/main.js'),
+  migrate: path.resolve(__dirname, '../../libs/database/src/cli/run-migrations.js'),
 };
 
 const READY = /(Caravan API: (http:\/\/[^/\s]+)|Caravan agent running; health: (http:\/\/[^/\s]+))/;

@@ -18,7 +18,8 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     if (found.rowCount === 0) {
       await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04') throw error; // created meanwhile by another process
+        // 42P04 / 23505: another process created it meanwhile.
+        if (error.code !== '42P04' && error.code !== '23505') throw error;
       });
       new Logger('Database').log(`created database ${name}`);
     }
