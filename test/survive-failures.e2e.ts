@@ -1,6 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import Redis from 'ioredis';
+import { ApiClient } from './support/api-client';
+import { CaravanProcess } from './support/caravan-process';
 import { createEndpoint, deliveriesOf, sendEvent } from './support/fixtures';
 import { Receiver } from './support/receiver';
 import { TestCaravan, TestProject } from './support/test-caravan';
@@ -67,6 +69,25 @@ describe('nothing acknowledged is lost (agent down, Redis jobs lost, agent kille
     await caravan.startAgent();
     await allDelivered(project, events.map((e) => e.id), 15_000);
     assert.equal(receiver.requestsFor('/redis-lost').length, 3);
+  });
+
+  it('acknowledges events promptly while Redis is unreachable, and delivers them once an agent can sweep them', async () => {
+    const endpoint = await createEndpoint(project.client, project.id, { url: receiver.url('/redis-down') });
+    const apiWithoutRedis = await CaravanProcess.start('api', caravan.environment({ REDIS_URL: 'redis://127.0.0.1:1/0' }));
+    try {
+      const client = new ApiClient(apiWithoutRedis.url, project.key);
+      const started = Date.now();
+      const event = await sendEvent(client, project.id, { event_type: 'redis.down', data: { ok: true }, endpoint_id: endpoint.id });
+      assert.ok(Date.now() - started < 5000, 'answered without waiting for Redis');
+      const ready = await client.get('/health/ready');
+      assert.equal(ready.status, 503);
+      assert.equal(ready.body.error.redis.status, 'down');
+
+      await allDelivered(project, [event.id], 15_000);
+      assert.equal(receiver.requestsFor('/redis-down').length, 1);
+    } finally {
+      await apiWithoutRedis.kill();
+    }
   });
 
   it('loses no event when the agent is killed mid-run, and re-sends interrupted attempts with the same idempotency key', async () => {

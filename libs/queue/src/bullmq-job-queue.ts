@@ -4,6 +4,20 @@ import { Queue } from 'bullmq';
 import { DelayedDeliverJob, deliverJobId, JobQueue, routeEventJobId } from './job-queue';
 import { QueueName, RouteEventJob } from './queue-names';
 
+// Redis commands wait for a connection rather than fail; a caller that has already made the
+// work durable in Postgres must not hang on a nudge the sweeper can give later.
+const ENQUEUE_TIMEOUT_MS = 2000;
+
+export class QueueUnavailableError extends Error {}
+
+function within<T>(work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new QueueUnavailableError(`${what}: Redis did not answer in ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 @Injectable()
 export class BullMqJobQueue extends JobQueue {
   constructor(
@@ -15,23 +29,27 @@ export class BullMqJobQueue extends JobQueue {
 
   async routeEvents(jobs: RouteEventJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.routing.addBulk(
-      jobs.map((job) => ({ name: QueueName.Routing, data: job, opts: { jobId: routeEventJobId(job) } })),
+    await within(
+      this.routing.addBulk(jobs.map((job) => ({ name: QueueName.Routing, data: job, opts: { jobId: routeEventJobId(job) } }))),
+      'queueing routing jobs',
     );
   }
 
   async deliver(jobs: DelayedDeliverJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.delivery.addBulk(
-      jobs.map(({ delayMs, ...job }) => ({
-        name: QueueName.Delivery,
-        data: job,
-        opts: { jobId: deliverJobId(job), delay: delayMs && delayMs > 0 ? Math.ceil(delayMs) : undefined },
-      })),
+    await within(
+      this.delivery.addBulk(
+        jobs.map(({ delayMs, ...job }) => ({
+          name: QueueName.Delivery,
+          data: job,
+          opts: { jobId: deliverJobId(job), delay: delayMs && delayMs > 0 ? Math.ceil(delayMs) : undefined },
+        })),
+      ),
+      'queueing delivery jobs',
     );
   }
 
   async ping(): Promise<void> {
-    await this.routing.getJobCounts('wait');
+    await within(this.routing.getJobCounts('wait'), 'pinging Redis');
   }
 }

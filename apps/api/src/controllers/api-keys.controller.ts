@@ -1,12 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { PageQueryDto, toPageRequest } from '@caravan/common';
-import { CreateApiKey, CreateApiKeyDto, CreatedApiKeyResponse, ListApiKeys, RevokeApiKey } from '@caravan/projects';
+import { ApiKeyResponse, CreateApiKey, CreateApiKeyDto, CreatedApiKeyResponse, ListApiKeys, RevokeApiKey } from '@caravan/projects';
 import { RootOnly } from '../auth/root-only.decorator';
+import { ApiPage, ApiStandardErrors } from './api-docs';
 import { API_PREFIX, IdPipe } from './id.pipe';
 
 @ApiTags('api keys')
 @ApiBearerAuth()
+@ApiStandardErrors()
 @RootOnly()
 @Controller(`${API_PREFIX}/projects/:project_id/api-keys`)
 export class ApiKeysController {
@@ -23,6 +25,7 @@ export class ApiKeysController {
   }
 
   @Get()
+  @ApiPage(ApiKeyResponse)
   list(@Param('project_id') projectId: string, @Query() query: PageQueryDto) {
     return this.listApiKeys.execute(projectId, toPageRequest(query));
   }

@@ -1,19 +1,22 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { toPageRequest } from '@caravan/common';
 import {
   AttemptResponse,
+  DeliveryResponse,
   DeliveryWithAttemptsResponse,
   GetDelivery,
   ListDeliveries,
   ListDeliveriesQueryDto,
 } from '@caravan/delivery';
+import { ApiPage, ApiStandardErrors } from './api-docs';
 import { API_PREFIX, IdPipe } from './id.pipe';
 
 const deliveryId = () => Param('delivery_id', new IdPipe('delivery_id'));
 
 @ApiTags('deliveries')
 @ApiBearerAuth()
+@ApiStandardErrors()
 @Controller(`${API_PREFIX}/projects/:project_id/deliveries`)
 export class DeliveriesController {
   constructor(
@@ -22,6 +25,7 @@ export class DeliveriesController {
   ) {}
 
   @Get()
+  @ApiPage(DeliveryResponse)
   list(@Param('project_id') projectId: string, @Query() query: ListDeliveriesQueryDto) {
     return this.listDeliveries.execute(projectId, toPageRequest(query), {
       status: query.status,
@@ -37,7 +41,8 @@ export class DeliveriesController {
   }
 
   @Get(':delivery_id/attempts')
-  @ApiOkResponse({ type: [AttemptResponse] })
+  @ApiExtraModels(AttemptResponse)
+  @ApiOkResponse({ schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: getSchemaPath(AttemptResponse) } } } } })
   async attempts(@Param('project_id') projectId: string, @deliveryId() id: string): Promise<{ data: AttemptResponse[] }> {
     return { data: await this.getDelivery.attempts(projectId, id) };
   }

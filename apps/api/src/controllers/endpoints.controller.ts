@@ -18,6 +18,7 @@ import {
   UpdateEndpointDto,
 } from '@caravan/endpoints';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { ApiPage, ApiStandardErrors } from './api-docs';
 import { API_PREFIX, IdPipe } from './id.pipe';
 
 class ListEndpointsQueryDto extends PageQueryDto {
@@ -32,6 +33,7 @@ const endpointId = () => Param('endpoint_id', new IdPipe('endpoint_id'));
 
 @ApiTags('endpoints')
 @ApiBearerAuth()
+@ApiStandardErrors()
 @Controller(`${API_PREFIX}/projects/:project_id/endpoints`)
 export class EndpointsController {
   constructor(
@@ -53,6 +55,7 @@ export class EndpointsController {
   }
 
   @Get()
+  @ApiPage(EndpointResponse)
   list(@Param('project_id') projectId: string, @Query() query: ListEndpointsQueryDto) {
     return this.listEndpoints.execute(projectId, toPageRequest(query), query.owner_id);
   }

@@ -3,10 +3,12 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nes
 import { toPageRequest } from '@caravan/common';
 import { CreateEventDto, EventResponse, GetEvent, IngestEvent, ListEvents, ListEventsQueryDto, presentEvent } from '@caravan/events';
 import type { FastifyReply } from 'fastify';
+import { ApiPage, ApiStandardErrors } from './api-docs';
 import { API_PREFIX, IdPipe } from './id.pipe';
 
 @ApiTags('events')
 @ApiBearerAuth()
+@ApiStandardErrors()
 @Controller(`${API_PREFIX}/projects/:project_id/events`)
 export class EventsController {
   constructor(
@@ -30,6 +32,7 @@ export class EventsController {
   }
 
   @Get()
+  @ApiPage(EventResponse)
   list(@Param('project_id') projectId: string, @Query() query: ListEventsQueryDto) {
     return this.listEvents.execute(projectId, toPageRequest(query), {
       eventType: query.event_type,

@@ -13,10 +13,12 @@ import {
   UpdateProjectDto,
 } from '@caravan/projects';
 import { RootOnly } from '../auth/root-only.decorator';
+import { ApiPage, ApiStandardErrors } from './api-docs';
 import { API_PREFIX } from './id.pipe';
 
 @ApiTags('projects')
 @ApiBearerAuth()
+@ApiStandardErrors()
 @Controller(`${API_PREFIX}/projects`)
 export class ProjectsController {
   constructor(
@@ -35,6 +37,7 @@ export class ProjectsController {
   }
 
   @Get()
+  @ApiPage(ProjectResponse)
   @RootOnly()
   list(@Query() query: PageQueryDto) {
     return this.listProjects.execute(toPageRequest(query));

@@ -13,6 +13,7 @@ import {
   UpdateSubscriptionDto,
 } from '@caravan/subscriptions';
 import { IsOptional, IsUUID } from 'class-validator';
+import { ApiPage, ApiStandardErrors } from './api-docs';
 import { API_PREFIX, IdPipe } from './id.pipe';
 
 class ListSubscriptionsQueryDto extends PageQueryDto {
@@ -26,6 +27,7 @@ const subscriptionId = () => Param('subscription_id', new IdPipe('subscription_i
 
 @ApiTags('subscriptions')
 @ApiBearerAuth()
+@ApiStandardErrors()
 @Controller(`${API_PREFIX}/projects/:project_id/subscriptions`)
 export class SubscriptionsController {
   constructor(
@@ -43,6 +45,7 @@ export class SubscriptionsController {
   }
 
   @Get()
+  @ApiPage(SubscriptionResponse)
   list(@Param('project_id') projectId: string, @Query() query: ListSubscriptionsQueryDto) {
     return this.listSubscriptions.execute(projectId, toPageRequest(query), query.endpoint_id);
   }

@@ -21,6 +21,12 @@ const STATUS_MESSAGES: Record<number, string> = {
   415: 'send the request body as application/json',
 };
 
+/**
+ * Postgres cannot store U+0000 in text (22021) or jsonb (22P05). Only a caller's string can carry
+ * one, so the failed statement is the caller's bad input, not a bug.
+ */
+const POSTGRES_REFUSED_TEXT = new Set(['22021', '22P05']);
+
 /** The one mapping from anything thrown to the API's error shape; 500 means a bug. */
 export function toErrorBody(error: unknown): ErrorBody {
   const body = describeError(error);
@@ -37,6 +43,9 @@ function describeError(error: unknown): ErrorBody {
     const message =
       typeof response === 'string' ? response : [response.message ?? error.message].flat().join('; ');
     return withField({ status, error: STATUS_CODES[status] ?? 'Error', message }, typeof response === 'object' ? response.field : undefined);
+  }
+  if (POSTGRES_REFUSED_TEXT.has((error as { driverError?: { code?: string } })?.driverError?.code ?? '')) {
+    return { status: 400, error: 'Bad Request', message: 'text fields cannot contain the NUL character (\\u0000)' };
   }
   const framework = error as FrameworkError;
   if (framework?.statusCode && framework.statusCode >= 400 && framework.statusCode < 500) {
