@@ -19,6 +19,7 @@ describe('delivering events (real Postgres, Redis, api and agent processes, HTTP
     receiver = await Receiver.start();
     receiver.answer((request): ReceiverReply => {
       if (request.path.startsWith('/always-500')) return { status: 500, body: 'boom' };
+      if (request.path.startsWith('/nul-body')) return { status: 200, body: 'before\u0000after', headers: { 'x-odd': 'ok' } };
       if (request.path.startsWith('/redirect')) return { status: 302, headers: { location: receiver.url('/target') } };
       const left = failuresLeft.get(request.path) ?? 0;
       if (left > 0) {
@@ -176,6 +177,15 @@ describe('delivering events (real Postgres, Redis, api and agent processes, HTTP
     assert.equal(redirectDelivery.status, 'failure');
     assert.equal(redirectDelivery.last_status_code, 302);
     assert.equal(receiver.requestsFor('/target').length, 0);
+  });
+
+  it('records an attempt whose response body holds a NUL byte, which Postgres text cannot store', async () => {
+    const endpoint = await createEndpoint(api, project.id, { url: receiver.url('/nul-body') });
+    const event = await sendEvent(api, project.id, { event_type: 'x', data: {}, endpoint_id: endpoint.id });
+    const [delivery] = await settledDeliveries(api, project.id, event.id);
+    assert.equal(delivery.status, 'success');
+    const [attempt] = (await api.get(`/api/v1/projects/${project.id}/deliveries/${delivery.id}`)).body.attempts;
+    assert.equal(attempt.response.body, 'before\uFFFDafter');
   });
 
   it('holds deliveries for a paused endpoint and sends them once it is activated', async () => {

@@ -26,7 +26,9 @@ export async function startApi(config: CaravanConfig, alongside: DynamicModule[]
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: ApiRootModule, imports: [InfrastructureModule.forRoot(config), ApiModule, ...alongside] },
     new FastifyAdapter({ bodyLimit: config.api.bodyLimitBytes }),
-    { logger: new CaravanLogger(config) },
+    // Nest's own parsers (JSON and urlencoded) are added at init, after acceptOnlyJsonObjects has
+    // run, so a form body would be accepted; Fastify's built-in JSON parser is the only one we want.
+    { logger: new CaravanLogger(config), bodyParser: false },
   );
   acceptOnlyJsonObjects(app);
   app.useGlobalFilters(new AllErrorsFilter());

@@ -5,3 +5,4 @@ export * from './errors/domain-errors';
 export * from './ids/id';
 export * from './pagination/page';
 export * from './retry/retry-config';
+export * from './defined-fields';

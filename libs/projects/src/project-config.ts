@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_CONFIG, mergeRetryConfig, RetryConfig } from '@caravan/common';
+import { DEFAULT_RETRY_CONFIG, definedFields, mergeRetryConfig, RetryConfig } from '@caravan/common';
 
 export type SignatureScheme = 'simple';
 export type SignatureHash = 'sha256' | 'sha512';
@@ -32,12 +32,8 @@ export interface ProjectConfigPatch {
 export function resolveProjectConfig(base: ProjectConfig | undefined, patch: ProjectConfigPatch | undefined): ProjectConfig {
   const current = base ?? { signature: DEFAULT_SIGNATURE_CONFIG, retry: DEFAULT_RETRY_CONFIG };
   return {
-    signature: { ...current.signature, ...stripUndefined(patch?.signature) },
+    signature: { ...current.signature, ...definedFields(patch?.signature) },
     retry: mergeRetryConfig(current.retry, patch?.retry),
   };
 }
 
-function stripUndefined<T extends object>(value: T | undefined): Partial<T> {
-  if (!value) return {};
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

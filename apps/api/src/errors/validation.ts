@@ -18,9 +18,11 @@ export function createValidationPipe(): ValidationPipe {
 function firstProblem(errors: ValidationError[], parent = ''): { field: string; message: string } | null {
   for (const error of errors) {
     const field = parent ? `${parent}.${error.property}` : error.property;
+    // class-validator lists constraints bottom-up; the last is the first decorator, the most basic
+    // check ("must be a string" before "must be shorter than 200 characters").
     const messages = Object.values(error.constraints ?? {});
     if (messages.length > 0) {
-      return { field, message: messages[0].replace(/^property (\S+) should not exist$/, 'unknown field "$1"') };
+      return { field, message: messages[messages.length - 1].replace(/^property (\S+) should not exist$/, 'unknown field "$1"') };
     }
     const nested = firstProblem(error.children ?? [], field);
     if (nested) return nested;

@@ -55,13 +55,18 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, lim
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+  return storableText(Buffer.concat(chunks).subarray(0, limit).toString('utf8'));
+}
+
+/** Postgres text cannot hold NUL; a receiver's answer must never stop its attempt from being recorded. */
+function storableText(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
 }
 
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined) flat[name] = storableText(Array.isArray(value) ? value.join(', ') : value);
   }
   return flat;
 }

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { RetryConfig, RetryConfigDto } from '@caravan/common';
 import { Type } from 'class-transformer';
 import {
@@ -76,50 +76,8 @@ export class CreateEndpointDto {
   retry?: RetryConfigDto;
 }
 
-export class UpdateEndpointDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsUrl(URL_OPTIONS, URL_MESSAGE)
-  url?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  description?: string;
-
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'null removes the owner.' })
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  owner_id?: string | null;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 120 })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
-  @Max(120)
-  http_timeout_seconds?: number;
-
-  @ApiPropertyOptional({ nullable: true, type: String })
-  @IsOptional()
-  @IsEmail()
-  support_email?: string | null;
-
-  @ApiPropertyOptional({ type: RetryConfigDto, nullable: true, description: 'null returns to the project settings.' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => RetryConfigDto)
-  retry?: RetryConfigDto | null;
-}
+/** Any create field but the secret (rotated separately) and status (pause/activate); null clears optional ones. */
+export class UpdateEndpointDto extends PartialType(OmitType(CreateEndpointDto, ['secret', 'status'] as const)) {}
 
 export class EndpointResponse {
   @ApiProperty() id: string;

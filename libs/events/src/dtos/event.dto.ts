@@ -19,9 +19,9 @@ export class CreateEventDto {
   @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'event_type must be 1-200 letters, digits or . _ : -' })
   event_type: string;
 
-  @ApiProperty({ description: 'Any JSON object or array; sent as the webhook body.', example: { invoice_id: 'inv_1' } })
+  @ApiProperty({ description: 'A JSON object; sent as the webhook body.', example: { invoice_id: 'inv_1' } })
   @IsDefined()
-  @IsObject({ message: 'data must be a JSON object or array' })
+  @IsObject({ message: 'data must be a JSON object' })
   data: unknown;
 
   @ApiPropertyOptional({ description: 'Send to this endpoint only (no subscription needed).' })

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { RetryConfigDto } from '@caravan/common';
 import { Type } from 'class-transformer';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
@@ -61,20 +61,8 @@ export class CreateProjectDto {
   config?: ProjectConfigDto;
 }
 
-export class UpdateProjectDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional({ type: ProjectConfigDto, description: 'Fields given replace those stored; others stay.' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ProjectConfigDto)
-  config?: ProjectConfigDto;
-}
+/** Name and config; config fields given replace those stored, others stay. The type is fixed at creation. */
+export class UpdateProjectDto extends PartialType(OmitType(CreateProjectDto, ['type'] as const)) {}
 
 export class ProjectResponse {
   @ApiProperty() id: string;

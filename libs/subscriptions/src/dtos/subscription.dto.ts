@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -36,22 +36,8 @@ export class CreateSubscriptionDto {
   event_types?: string[];
 }
 
-export class UpdateSubscriptionDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  name?: string;
-
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @Matches(EVENT_TYPE_PATTERN, EVENT_TYPE_MESSAGE)
-  event_types?: string[];
-}
+/** Name and event types; the endpoint is fixed at creation. */
+export class UpdateSubscriptionDto extends PartialType(OmitType(CreateSubscriptionDto, ['endpoint_id'] as const)) {}
 
 export class SubscriptionResponse {
   @ApiProperty() id: string;

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { definedFields } from '@caravan/common';
 import { UpdateEndpointDto } from '../../dtos/endpoint.dto';
 import { Endpoint } from '../../entities/endpoint.entity';
 import { EndpointRepository } from '../../repositories/endpoint.repository';
@@ -19,7 +20,8 @@ export class UpdateEndpoint {
     if (command.owner_id !== undefined) endpoint.ownerId = command.owner_id;
     if (command.http_timeout_seconds !== undefined) endpoint.httpTimeoutSeconds = command.http_timeout_seconds;
     if (command.support_email !== undefined) endpoint.supportEmail = command.support_email;
-    if (command.retry !== undefined) endpoint.retry = command.retry ? { ...endpoint.retry, ...command.retry } : null;
+    if (command.retry !== undefined) endpoint.retry = command.retry ? { ...endpoint.retry, ...definedFields(command.retry) } : null;
     return this.endpoints.save(endpoint);
   }
 }
+
