@@ -21,6 +21,15 @@ const DEFAULT_RETRY = {
   interval_seconds: 10,
   retry_count: 10,
   max_interval_seconds: 3600,
+  stop_on_4xx: false,
+};
+const DEFAULT_CIRCUIT_BREAKER = {
+  sample_window_seconds: 30,
+  error_timeout_seconds: 30,
+  failure_threshold: 70,
+  success_threshold: 5,
+  minimum_request_count: 10,
+  consecutive_failure_threshold: 10,
 };
 
 function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -97,6 +106,10 @@ describe('managing resources (the CRUD surface answers as the contract says)', (
       assert.equal(body.type, 'outgoing');
       assert.deepEqual(body.config.signature, DEFAULT_SIGNATURE);
       assert.deepEqual(body.config.retry, DEFAULT_RETRY);
+      assert.deepEqual(body.config.circuit_breaker, DEFAULT_CIRCUIT_BREAKER);
+      assert.equal(body.config.rate_limit, null);
+      assert.equal(body.config.disable_endpoint_on_failure, true);
+      assert.equal(body.config.idempotency_window_seconds, 86400);
       assert.match(body.created_at, RFC3339_UTC);
       assert.match(body.updated_at, RFC3339_UTC);
 
@@ -599,9 +612,14 @@ describe('managing resources (the CRUD surface answers as the contract says)', (
         [`${p}/subscriptions/{subscription_id}`]: ['delete', 'get', 'patch'],
         [`${p}/events`]: ['get', 'post'],
         [`${p}/events/{event_id}`]: ['get'],
+        [`${p}/events/{event_id}/replay`]: ['post'],
         [`${p}/deliveries`]: ['get'],
         [`${p}/deliveries/{delivery_id}`]: ['get'],
         [`${p}/deliveries/{delivery_id}/attempts`]: ['get'],
+        [`${p}/deliveries/{delivery_id}/retry`]: ['post'],
+        [`${p}/deliveries/force_resend`]: ['post'],
+        [`${p}/deliveries/batch_retry`]: ['post'],
+        [`${p}/deliveries/batch_retry/count`]: ['post'],
         '/health/live': ['get'],
         '/health/ready': ['get'],
       };

@@ -67,6 +67,11 @@ function projectScopedRoutes(ids: TenantIds, hookUrl: string): Route[] {
     { method: 'GET', path: `${p}/deliveries?event_id=${ids.event}` },
     { method: 'GET', path: `${p}/deliveries/${ids.delivery}` },
     { method: 'GET', path: `${p}/deliveries/${ids.delivery}/attempts` },
+    { method: 'POST', path: `${p}/deliveries/${ids.delivery}/retry` },
+    { method: 'POST', path: `${p}/deliveries/force_resend`, body: { ids: [ids.delivery] } },
+    { method: 'POST', path: `${p}/deliveries/batch_retry/count`, body: { status: ['success'] } },
+    { method: 'POST', path: `${p}/deliveries/batch_retry`, body: { status: ['success'] } },
+    { method: 'POST', path: `${p}/events/${ids.event}/replay` },
   ];
 }
 

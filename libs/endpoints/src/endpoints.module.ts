@@ -5,6 +5,7 @@ import { EndpointRepository } from './repositories/endpoint.repository';
 import { ActivateEndpoint } from './usecases/activate-endpoint/activate-endpoint.usecase';
 import { CreateEndpoint } from './usecases/create-endpoint/create-endpoint.usecase';
 import { DeleteEndpoint } from './usecases/delete-endpoint/delete-endpoint.usecase';
+import { DisableEndpoint } from './usecases/disable-endpoint/disable-endpoint.usecase';
 import { FindEndpoints } from './usecases/find-endpoints/find-endpoints.usecase';
 import { GetEndpoint } from './usecases/get-endpoint/get-endpoint.usecase';
 import { GetEndpointSecret } from './usecases/get-endpoint-secret/get-endpoint-secret.usecase';
@@ -16,6 +17,7 @@ const USE_CASES = [
   ActivateEndpoint,
   CreateEndpoint,
   DeleteEndpoint,
+  DisableEndpoint,
   FindEndpoints,
   GetEndpoint,
   GetEndpointSecret,

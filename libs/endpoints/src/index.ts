@@ -5,6 +5,7 @@ export * from './dtos/endpoint.dto';
 export * from './usecases/activate-endpoint/activate-endpoint.usecase';
 export * from './usecases/create-endpoint/create-endpoint.usecase';
 export * from './usecases/delete-endpoint/delete-endpoint.usecase';
+export * from './usecases/disable-endpoint/disable-endpoint.usecase';
 export * from './usecases/find-endpoints/find-endpoints.usecase';
 export * from './usecases/get-endpoint/get-endpoint.usecase';
 export * from './usecases/get-endpoint-secret/get-endpoint-secret.usecase';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EndpointsModule } from '@caravan/endpoints';
+import { ProjectsModule } from '@caravan/projects';
 import { Event } from './entities/event.entity';
 import { EventRepository } from './repositories/event.repository';
 import { FindUnroutedEvents } from './usecases/find-unrouted-events/find-unrouted-events.usecase';
@@ -12,7 +13,7 @@ import { MarkEventRouted } from './usecases/mark-event-routed/mark-event-routed.
 const USE_CASES = [FindUnroutedEvents, GetEvent, IngestEvent, ListEvents, MarkEventRouted];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Event]), EndpointsModule],
+  imports: [TypeOrmModule.forFeature([Event]), EndpointsModule, ProjectsModule],
   providers: [EventRepository, ...USE_CASES],
   exports: USE_CASES,
 })

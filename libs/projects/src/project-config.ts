@@ -11,10 +11,34 @@ export interface SignatureConfig {
   encoding: SignatureEncoding;
 }
 
+/** At most `count` deliveries per `duration_seconds` to one endpoint. */
+export interface RateLimitConfig {
+  count: number;
+  duration_seconds: number;
+}
+
+/** When an endpoint's circuit opens, and when a breaker that keeps opening disables it. */
+export interface CircuitBreakerConfig {
+  sample_window_seconds: number;
+  error_timeout_seconds: number;
+  /** Percentage of failed attempts in the window that opens the circuit. */
+  failure_threshold: number;
+  /** Percentage of successful probes that closes a half-open circuit. */
+  success_threshold: number;
+  minimum_request_count: number;
+  /** Trips in a row (no success between them) after which the endpoint is set inactive. */
+  consecutive_failure_threshold: number;
+}
+
 /** A project's settings as stored and returned: every field present. */
 export interface ProjectConfig {
   signature: SignatureConfig;
   retry: RetryConfig;
+  /** Default for endpoints that set none; null means unlimited. */
+  rate_limit: RateLimitConfig | null;
+  circuit_breaker: CircuitBreakerConfig;
+  disable_endpoint_on_failure: boolean;
+  idempotency_window_seconds: number;
 }
 
 export const DEFAULT_SIGNATURE_CONFIG: SignatureConfig = {
@@ -24,16 +48,46 @@ export const DEFAULT_SIGNATURE_CONFIG: SignatureConfig = {
   encoding: 'hex',
 };
 
+// Convoy's defaults, so its users find the same behaviour.
+export const DEFAULT_CIRCUIT_BREAKER_CONFIG: CircuitBreakerConfig = {
+  sample_window_seconds: 30,
+  error_timeout_seconds: 30,
+  failure_threshold: 70,
+  success_threshold: 5,
+  minimum_request_count: 10,
+  consecutive_failure_threshold: 10,
+};
+
+export const DEFAULT_PROJECT_CONFIG: ProjectConfig = {
+  signature: DEFAULT_SIGNATURE_CONFIG,
+  retry: DEFAULT_RETRY_CONFIG,
+  rate_limit: null,
+  circuit_breaker: DEFAULT_CIRCUIT_BREAKER_CONFIG,
+  disable_endpoint_on_failure: true,
+  idempotency_window_seconds: 24 * 3600,
+};
+
 export interface ProjectConfigPatch {
   signature?: Partial<SignatureConfig>;
   retry?: Partial<RetryConfig>;
+  rate_limit?: RateLimitConfig | null;
+  circuit_breaker?: Partial<CircuitBreakerConfig>;
+  disable_endpoint_on_failure?: boolean;
+  idempotency_window_seconds?: number;
 }
 
-export function resolveProjectConfig(base: ProjectConfig | undefined, patch: ProjectConfigPatch | undefined): ProjectConfig {
-  const current = base ?? { signature: DEFAULT_SIGNATURE_CONFIG, retry: DEFAULT_RETRY_CONFIG };
+/**
+ * Applies a patch to stored settings (or to the defaults). Projects stored before a setting
+ * existed get its default, so readers can rely on every field being present.
+ */
+export function resolveProjectConfig(base: Partial<ProjectConfig> | undefined, patch: ProjectConfigPatch | undefined): ProjectConfig {
+  const current: ProjectConfig = { ...DEFAULT_PROJECT_CONFIG, ...definedFields(base) };
   return {
-    signature: { ...current.signature, ...definedFields(patch?.signature) },
-    retry: mergeRetryConfig(current.retry, patch?.retry),
+    signature: { ...DEFAULT_SIGNATURE_CONFIG, ...current.signature, ...definedFields(patch?.signature) },
+    retry: mergeRetryConfig(mergeRetryConfig(DEFAULT_RETRY_CONFIG, current.retry), patch?.retry),
+    rate_limit: patch?.rate_limit !== undefined ? patch.rate_limit && { ...patch.rate_limit } : current.rate_limit,
+    circuit_breaker: { ...DEFAULT_CIRCUIT_BREAKER_CONFIG, ...current.circuit_breaker, ...definedFields(patch?.circuit_breaker) },
+    disable_endpoint_on_failure: patch?.disable_endpoint_on_failure ?? current.disable_endpoint_on_failure,
+    idempotency_window_seconds: patch?.idempotency_window_seconds ?? current.idempotency_window_seconds,
   };
 }
-

@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { DelayedDeliverJob, deliverJobId, JobQueue, routeEventJobId } from './job-queue';
-import { QueueName, RouteEventJob } from './queue-names';
+import { batchRetryJobId, DelayedDeliverJob, deliverJobId, JobQueue, routeEventJobId } from './job-queue';
+import { BatchRetryJob, DeliverJob, MaintenanceJobName, QueueName, RouteEventJob } from './queue-names';
 
 // Redis commands wait for a connection rather than fail; a caller that has already made the
 // work durable in Postgres must not hang on a nudge the sweeper can give later.
@@ -23,6 +23,7 @@ export class BullMqJobQueue extends JobQueue {
   constructor(
     @InjectQueue(QueueName.Routing) private readonly routing: Queue,
     @InjectQueue(QueueName.Delivery) private readonly delivery: Queue,
+    @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
   ) {
     super();
   }
@@ -51,5 +52,29 @@ export class BullMqJobQueue extends JobQueue {
 
   async ping(): Promise<void> {
     await within(this.routing.getJobCounts('wait'), 'pinging Redis');
+  }
+
+  async deliverEarly(jobs: DeliverJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await within(this.addOrPromote(jobs), 'queueing delivery jobs');
+  }
+
+  async startBatchRetry(job: BatchRetryJob): Promise<void> {
+    await within(
+      this.maintenance.add(MaintenanceJobName.BatchRetry, job, { jobId: batchRetryJobId(job) }),
+      'queueing a batch retry',
+    );
+  }
+
+  private async addOrPromote(jobs: DeliverJob[]): Promise<void> {
+    const ids = jobs.map(deliverJobId);
+    await this.delivery.addBulk(jobs.map((job, i) => ({ name: QueueName.Delivery, data: job, opts: { jobId: ids[i] } })));
+    await Promise.all(
+      ids.map(async (id) => {
+        const job = await this.delivery.getJob(id);
+        // Its delay may end in between: promote then refuses a job no longer delayed, harmlessly.
+        if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+      }),
+    );
   }
 }

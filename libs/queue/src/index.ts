@@ -2,3 +2,4 @@ export * from './queue-names';
 export * from './job-queue';
 export * from './queue.module';
 export * from './redis-connection';
+export * from './redis-connection.provider';

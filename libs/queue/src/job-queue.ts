@@ -1,4 +1,4 @@
-import type { DeliverJob, RouteEventJob } from './queue-names';
+import type { BatchRetryJob, DeliverJob, RouteEventJob } from './queue-names';
 
 export interface DelayedDeliverJob extends DeliverJob {
   delayMs?: number;
@@ -13,6 +13,13 @@ export abstract class JobQueue {
   abstract deliver(jobs: DelayedDeliverJob[]): Promise<void>;
   /** Round trip to the queue's store, for readiness probes. */
   abstract ping(): Promise<void>;
+  /**
+   * Queues attempts whose retry delay was cut short. Adding a job id that exists is a no-op, so a
+   * job of the same id still waiting out that delay is promoted to run now instead.
+   */
+  abstract deliverEarly(jobs: DeliverJob[]): Promise<void>;
+  /** Queues a batch retry on the Maintenance queue; the job id is the batch id. */
+  abstract startBatchRetry(job: BatchRetryJob): Promise<void>;
 }
 
 export function routeEventJobId(job: RouteEventJob): string {
@@ -21,4 +28,8 @@ export function routeEventJobId(job: RouteEventJob): string {
 
 export function deliverJobId(job: DeliverJob): string {
   return `d_${job.deliveryId}_${job.attempt}`;
+}
+
+export function batchRetryJobId(job: BatchRetryJob): string {
+  return `b_${job.batchId}`;
 }

@@ -4,6 +4,8 @@ export enum QueueName {
   Routing = 'routing',
   /** One job per delivery attempt: send it and record the attempt. */
   Delivery = 'delivery',
+  /** Long-running operator work, such as resending every delivery a filter selects. */
+  Maintenance = 'maintenance',
 }
 
 export interface RouteEventJob {
@@ -17,4 +19,28 @@ export interface DeliverJob {
   endpointId: string;
   /** The attempt this job is for; part of the job id so each attempt is enqueued once. */
   attempt: number;
+  /** Set when the job waited for a rate-limit slot it reserved: it must not reserve another. */
+  rateLimitSlotReserved?: boolean;
+}
+
+/** The jobs of the Maintenance queue; its processor has one handler per name. */
+export enum MaintenanceJobName {
+  BatchRetry = 'batch-retry',
+}
+
+/** Which deliveries a batch retry resends; plain JSON, as it travels through Redis. */
+export interface BatchRetryFilter {
+  status: string[];
+  endpointId?: string;
+  eventType?: string;
+  /** RFC 3339; deliveries created at or after. */
+  createdAfter?: string;
+  /** RFC 3339; deliveries created before. */
+  createdBefore?: string;
+}
+
+export interface BatchRetryJob {
+  projectId: string;
+  batchId: string;
+  filter: BatchRetryFilter;
 }

@@ -5,6 +5,7 @@ import { BullMqJobQueue } from './bullmq-job-queue';
 import { JobQueue } from './job-queue';
 import { QueueName } from './queue-names';
 import { redisOptionsFromUrl } from './redis-connection';
+import { RedisConnection } from './redis-connection.provider';
 
 @Global()
 @Module({})
@@ -28,8 +29,8 @@ export class QueueModule {
         }),
         ...queues,
       ],
-      providers: [{ provide: JobQueue, useClass: BullMqJobQueue }],
-      exports: [JobQueue, ...queues],
+      providers: [{ provide: JobQueue, useClass: BullMqJobQueue }, RedisConnection],
+      exports: [JobQueue, RedisConnection, ...queues],
     };
   }
 }

@@ -8,6 +8,7 @@ import { DeleteSubscription } from './usecases/delete-subscription/delete-subscr
 import { FindMatchingSubscriptions } from './usecases/find-matching-subscriptions/find-matching-subscriptions.usecase';
 import { GetSubscription } from './usecases/get-subscription/get-subscription.usecase';
 import { ListSubscriptions } from './usecases/list-subscriptions/list-subscriptions.usecase';
+import { TestSubscriptionFilter } from './usecases/test-subscription-filter/test-subscription-filter.usecase';
 import { UpdateSubscription } from './usecases/update-subscription/update-subscription.usecase';
 
 const USE_CASES = [
@@ -16,6 +17,7 @@ const USE_CASES = [
   FindMatchingSubscriptions,
   GetSubscription,
   ListSubscriptions,
+  TestSubscriptionFilter,
   UpdateSubscription,
 ];
 

@@ -3,12 +3,14 @@ import { Type } from '@nestjs/common';
 import { CaravanConfig } from '@caravan/common';
 import { QueueName } from '@caravan/queue';
 import { DeliveryProcessor } from './delivery.processor';
+import { MaintenanceProcessor } from './maintenance.processor';
 import { RouteEventProcessor } from './route-event.processor';
 
 /** One processor per queue; the Record type makes a missing or second one a compile error. */
 const PROCESSORS: Record<QueueName, Type<WorkerHost>> = {
   [QueueName.Routing]: RouteEventProcessor,
   [QueueName.Delivery]: DeliveryProcessor,
+  [QueueName.Maintenance]: MaintenanceProcessor,
 };
 
 /**
@@ -23,6 +25,7 @@ export function configuredProcessors(config: CaravanConfig): Type<WorkerHost>[] 
   const concurrency: Record<QueueName, number> = {
     [QueueName.Routing]: config.agent.routingConcurrency,
     [QueueName.Delivery]: config.agent.deliveryConcurrency,
+    [QueueName.Maintenance]: config.agent.maintenanceConcurrency,
   };
   return queues.map((queue) => {
     const processor = PROCESSORS[queue];

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { toPageRequest } from '@caravan/common';
+import { ReplayEvent, ReplayEventResponse } from '@caravan/delivery';
 import { CreateEventDto, EventResponse, GetEvent, IngestEvent, ListEvents, ListEventsQueryDto, presentEvent } from '@caravan/events';
 import type { FastifyReply } from 'fastify';
 import { ApiPage, ApiStandardErrors } from './api-docs';
@@ -15,6 +16,7 @@ export class EventsController {
     private readonly ingestEvent: IngestEvent,
     private readonly listEvents: ListEvents,
     private readonly getEvent: GetEvent,
+    private readonly replayEvent: ReplayEvent,
   ) {}
 
   @Post()
@@ -45,5 +47,13 @@ export class EventsController {
   @ApiOkResponse({ type: EventResponse })
   async get(@Param('project_id') projectId: string, @Param('event_id', new IdPipe('event_id')) id: string): Promise<EventResponse> {
     return presentEvent(await this.getEvent.execute(projectId, id));
+  }
+
+  @Post(':event_id/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Send the event again now to every endpoint it has a delivery for (not to one with an attempt in flight)." })
+  @ApiAcceptedResponse({ type: ReplayEventResponse, description: 'Deliveries made due now and queued; an event not routed yet is routed.' })
+  replay(@Param('project_id') projectId: string, @Param('event_id', new IdPipe('event_id')) id: string): Promise<ReplayEventResponse> {
+    return this.replayEvent.execute(projectId, id);
   }
 }

@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { PageQueryDto, toPageRequest } from '@caravan/common';
 import {
   CreateSubscription,
@@ -9,6 +17,9 @@ import {
   ListSubscriptions,
   presentSubscription,
   SubscriptionResponse,
+  TestFilterDto,
+  TestFilterResponse,
+  TestSubscriptionFilter,
   UpdateSubscription,
   UpdateSubscriptionDto,
 } from '@caravan/subscriptions';
@@ -36,6 +47,7 @@ export class SubscriptionsController {
     private readonly getSubscription: GetSubscription,
     private readonly updateSubscription: UpdateSubscription,
     private readonly deleteSubscription: DeleteSubscription,
+    private readonly testSubscriptionFilter: TestSubscriptionFilter,
   ) {}
 
   @Post()
@@ -48,6 +60,15 @@ export class SubscriptionsController {
   @ApiPage(SubscriptionResponse)
   list(@Param('project_id') projectId: string, @Query() query: ListSubscriptionsQueryDto) {
     return this.listSubscriptions.execute(projectId, toPageRequest(query), query.endpoint_id);
+  }
+
+  // Declared before the :subscription_id routes so the literal segment is never read as an id.
+  @Post('test_filter')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Tell whether an event with the given data and headers would pass a subscription filter' })
+  @ApiOkResponse({ type: TestFilterResponse })
+  testFilter(@Body() body: TestFilterDto): TestFilterResponse {
+    return { matches: this.testSubscriptionFilter.execute(body) };
   }
 
   @Get(':subscription_id')

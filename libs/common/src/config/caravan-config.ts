@@ -24,6 +24,7 @@ export interface CaravanConfig {
     port: number;
     deliveryConcurrency: number;
     routingConcurrency: number;
+    maintenanceConcurrency: number;
     sweepIntervalMs: number;
     sweepGraceMs: number;
     queueLockMs: number;
@@ -167,6 +168,7 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
       port: read.int('CARAVAN_AGENT_PORT', 5006, 0, 65535),
       deliveryConcurrency: read.int('CARAVAN_DELIVERY_CONCURRENCY', 50, 1, 1000),
       routingConcurrency: read.int('CARAVAN_ROUTING_CONCURRENCY', 10, 1, 1000),
+      maintenanceConcurrency: read.int('CARAVAN_MAINTENANCE_CONCURRENCY', 2, 1, 100),
       sweepIntervalMs: read.seconds('CARAVAN_SWEEP_INTERVAL_SECONDS', 10, 0.1, 3600),
       sweepGraceMs: read.seconds('CARAVAN_SWEEP_GRACE_SECONDS', 15, 0, 3600),
       queueLockMs: read.seconds('CARAVAN_QUEUE_LOCK_SECONDS', 30, 1, 3600),

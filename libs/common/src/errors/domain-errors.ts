@@ -43,3 +43,9 @@ export class ConflictError extends DomainError {
   readonly status = 409;
   readonly error = 'Conflict';
 }
+
+/** A dependency the request needs (such as the queue) cannot be reached; trying again later may work. */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  readonly error = 'Service Unavailable';
+}

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 
 export type RetryStrategy = 'linear' | 'exponential';
 
@@ -9,6 +9,8 @@ export interface RetryConfig {
   interval_seconds: number;
   retry_count: number;
   max_interval_seconds: number;
+  /** Give up at once on a 4xx other than 408, 409, 425 and 429: the request itself is wrong. */
+  stop_on_4xx: boolean;
 }
 
 export const DEFAULT_RETRY_CONFIG: RetryConfig = {
@@ -16,6 +18,7 @@ export const DEFAULT_RETRY_CONFIG: RetryConfig = {
   interval_seconds: 10,
   retry_count: 10,
   max_interval_seconds: 3600,
+  stop_on_4xx: false,
 };
 
 /** A whole or partial retry config; absent fields fall back to the level above. */
@@ -45,6 +48,11 @@ export class RetryConfigDto implements Partial<RetryConfig> {
   @Min(0.1)
   @Max(7 * 86400)
   max_interval_seconds?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'Stop retrying on a 4xx other than 408, 409, 425, 429.' })
+  @IsOptional()
+  @IsBoolean()
+  stop_on_4xx?: boolean;
 }
 
 export function mergeRetryConfig(base: RetryConfig, override?: Partial<RetryConfig> | null): RetryConfig {

@@ -4,6 +4,7 @@ import { newId, PageRequest } from '@caravan/common';
 import { DataSource, Repository } from 'typeorm';
 import { DeliveryAttempt } from '../entities/delivery-attempt.entity';
 import { DeliveryStatus, EventDelivery } from '../entities/event-delivery.entity';
+import { DeliverySelection, RESENT_STATUS_SQL, ResendableStatus, ResentDelivery, selectionSql } from './delivery-selection';
 
 export interface NewDelivery {
   endpointId: string;
@@ -172,4 +173,94 @@ export class DeliveryRepository {
   attemptsOf(projectId: string, deliveryId: string): Promise<DeliveryAttempt[]> {
     return this.attempts.find({ where: { projectId, deliveryId }, order: { attemptNumber: 'ASC' } });
   }
+
+  /**
+   * Makes the given deliveries due now, those whose status is one of `statuses`; never one whose
+   * attempt is in flight. The attempt count is kept, so the next attempt is attempt_count + 1.
+   * Returns the deliveries it changed.
+   */
+  async resendNow(projectId: string, deliveryIds: string[], statuses: ResendableStatus[]): Promise<ResentDelivery[]> {
+    if (deliveryIds.length === 0) return [];
+    const rows: ResentRow[] = await this.db.query(
+      `WITH picked AS (
+         SELECT d.id, d.status = 'retry' AND d.next_attempt_at > now() AS was_backing_off FROM event_deliveries d
+         WHERE d.project_id = $1 AND d.id = ANY($2::uuid[])
+       ), resent AS (
+         UPDATE event_deliveries d SET status = ${RESENT_STATUS_SQL}, next_attempt_at = now(), updated_at = now()
+         FROM picked
+         WHERE d.id = picked.id AND d.status = ANY($3::text[]) AND d.status <> 'processing'
+         RETURNING d.id, d.endpoint_id, d.status, d.attempt_count
+       )
+       SELECT picked.id, picked.was_backing_off, resent.endpoint_id, resent.status, resent.attempt_count
+       FROM picked JOIN resent ON resent.id = picked.id
+       ORDER BY picked.id`,
+      [projectId, deliveryIds, statuses],
+    );
+    return resentDeliveries(projectId, rows);
+  }
+
+  /** How many deliveries a selection holds now, and the database's time of the count. */
+  async countSelection(projectId: string, selection: DeliverySelection): Promise<{ count: number; countedAt: Date }> {
+    const params: unknown[] = [];
+    const { from, where } = selectionSql(projectId, selection, params);
+    const [row]: { count: number; counted_at: Date }[] = await this.db.query(
+      `SELECT count(*)::int AS count, now() AS counted_at FROM ${from} WHERE ${where}`,
+      params,
+    );
+    return { count: row.count, countedAt: row.counted_at };
+  }
+
+  /**
+   * One batch of a selection, in id order after `afterId`, made due now in one statement.
+   * `lastId` is the last id the batch looked at (null when none are left), so a caller pages on
+   * even when every delivery of a batch changed status meanwhile and was left alone.
+   */
+  async resendSelectionBatch(
+    projectId: string,
+    selection: DeliverySelection,
+    afterId: string | null,
+    limit: number,
+  ): Promise<{ lastId: string | null; due: ResentDelivery[] }> {
+    const params: unknown[] = [];
+    const { from, where, statuses } = selectionSql(projectId, selection, params);
+    const after = `$${params.push(afterId ?? '00000000-0000-0000-0000-000000000000')}::uuid`;
+    const take = `$${params.push(limit)}`;
+    // The UPDATE checks the status again on the row it locks: one that began an attempt meanwhile is left alone.
+    const rows: (Omit<ResentRow, 'endpoint_id'> & { endpoint_id: string | null })[] = await this.db.query(
+      `WITH picked AS (
+         SELECT d.id, d.status = 'retry' AND d.next_attempt_at > now() AS was_backing_off FROM ${from}
+         WHERE ${where} AND d.id > ${after} ORDER BY d.id LIMIT ${take}
+       ), resent AS (
+         UPDATE event_deliveries d SET status = ${RESENT_STATUS_SQL}, next_attempt_at = now(), updated_at = now()
+         FROM picked
+         WHERE d.id = picked.id AND d.status = ANY(${statuses}) AND d.status <> 'processing'
+         RETURNING d.id, d.endpoint_id, d.status, d.attempt_count
+       )
+       SELECT picked.id, picked.was_backing_off, resent.endpoint_id, resent.status, resent.attempt_count
+       FROM picked LEFT JOIN resent ON resent.id = picked.id
+       ORDER BY picked.id`,
+      params,
+    );
+    const resent = rows.filter((row): row is ResentRow => row.endpoint_id !== null);
+    return { lastId: rows.length > 0 ? rows[rows.length - 1].id : null, due: resentDeliveries(projectId, resent) };
+  }
+}
+
+interface ResentRow {
+  id: string;
+  was_backing_off: boolean;
+  endpoint_id: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+}
+
+function resentDeliveries(projectId: string, rows: ResentRow[]): ResentDelivery[] {
+  return rows.map((row) => ({
+    id: row.id,
+    projectId,
+    endpointId: row.endpoint_id,
+    status: row.status,
+    attemptCount: row.attempt_count,
+    wasBackingOff: row.was_backing_off,
+  }));
 }

@@ -64,6 +64,20 @@ export class CreateEndpointDto {
   @IsEmail()
   support_email?: string;
 
+  @ApiPropertyOptional({ minimum: 1, description: "Deliveries allowed per rate_limit_duration_seconds; overrides the project's." })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  rate_limit?: number;
+
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  rate_limit_duration_seconds?: number;
+
   @ApiPropertyOptional({ enum: ['active', 'paused'], default: 'active' })
   @IsOptional()
   @IsIn(['active', 'paused'])
@@ -89,6 +103,11 @@ export class EndpointResponse {
   @ApiProperty({ enum: ['active', 'paused', 'inactive'] }) status: EndpointStatus;
   @ApiProperty() http_timeout_seconds: number;
   @ApiProperty({ nullable: true, type: String }) support_email: string | null;
+  @ApiProperty({ nullable: true, type: Number }) rate_limit: number | null;
+  @ApiProperty({ nullable: true, type: Number }) rate_limit_duration_seconds: number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Why Caravan set the endpoint inactive.' })
+  disabled_reason: string | null;
+  @ApiProperty({ nullable: true, type: String }) disabled_at: string | null;
   @ApiProperty({ nullable: true, type: RetryConfigDto }) retry: Partial<RetryConfig> | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
@@ -110,6 +129,10 @@ export function presentEndpoint(endpoint: Endpoint): EndpointResponse {
     status: endpoint.status,
     http_timeout_seconds: endpoint.httpTimeoutSeconds,
     support_email: endpoint.supportEmail,
+    rate_limit: endpoint.rateLimit,
+    rate_limit_duration_seconds: endpoint.rateLimit ? (endpoint.rateLimitDurationSeconds ?? 1) : null,
+    disabled_reason: endpoint.disabledReason,
+    disabled_at: endpoint.disabledAt?.toISOString() ?? null,
     retry: endpoint.retry,
     created_at: endpoint.createdAt.toISOString(),
     updated_at: endpoint.updatedAt.toISOString(),

@@ -39,6 +39,20 @@ export class Endpoint {
   @Column('integer')
   httpTimeoutSeconds: number;
 
+  /** At most this many deliveries per rateLimitDurationSeconds; null: the project's default. */
+  @Column('integer', { nullable: true })
+  rateLimit: number | null;
+
+  @Column('integer', { nullable: true })
+  rateLimitDurationSeconds: number | null;
+
+  /** Why the endpoint was set inactive (its circuit kept opening), until it is activated again. */
+  @Column('text', { nullable: true })
+  disabledReason: string | null;
+
+  @Column('timestamptz', { nullable: true })
+  disabledAt: Date | null;
+
   @Column('text', { nullable: true })
   supportEmail: string | null;
 

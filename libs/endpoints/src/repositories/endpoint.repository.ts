@@ -39,7 +39,19 @@ export class EndpointRepository {
   }
 
   async setStatus(projectId: string, endpointId: string, status: EndpointStatus): Promise<boolean> {
-    const result = await this.endpoints.update({ projectId, id: endpointId }, { status });
+    const result = await this.endpoints.update(
+      { projectId, id: endpointId },
+      { status, ...(status === 'active' ? { disabledReason: null, disabledAt: null } : {}) },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Sets an active endpoint inactive with the reason; a paused one stays paused. True when it changed. */
+  async disable(projectId: string, endpointId: string, reason: string): Promise<boolean> {
+    const result = await this.endpoints.update(
+      { projectId, id: endpointId, status: 'active' },
+      { status: 'inactive', disabledReason: reason, disabledAt: () => 'now()' },
+    );
     return (result.affected ?? 0) > 0;
   }
 

@@ -30,6 +30,10 @@ export class Event {
   @Column('text', { nullable: true })
   idempotencyKey: string | null;
 
+  /** Holds the key while its window lasts; unique per project, released when the window has passed. */
+  @Column('text', { nullable: true })
+  idempotencySlot: string | null;
+
   @Column('timestamptz', { nullable: true })
   routedAt: Date | null;
 

@@ -18,12 +18,22 @@ export class EventRepository {
     return this.events.findOneBy({ projectId, id: eventId });
   }
 
-  findByIdempotencyKey(projectId: string, idempotencyKey: string): Promise<Event | null> {
-    return this.events.findOneBy({ projectId, idempotencyKey });
+  findByIdempotencySlot(projectId: string, idempotencySlot: string): Promise<Event | null> {
+    return this.events.findOneBy({ projectId, idempotencySlot });
   }
 
-  /** Inserts unless the idempotency key is taken; false when it was. */
-  async insertUnlessDuplicate(event: Event): Promise<boolean> {
+  /**
+   * Inserts unless the idempotency key is held by an event inside its window; false when it is.
+   * The unique index decides between concurrent duplicates, not a read before the write.
+   */
+  async insertUnlessDuplicate(event: Event, windowSeconds: number): Promise<boolean> {
+    if (event.idempotencySlot) {
+      await this.events.query(
+        `UPDATE events SET idempotency_slot = NULL
+         WHERE project_id = $1 AND idempotency_slot = $2 AND created_at < now() - $3 * interval '1 second'`,
+        [event.projectId, event.idempotencySlot, windowSeconds],
+      );
+    }
     const result = await this.events
       .createQueryBuilder()
       .insert()

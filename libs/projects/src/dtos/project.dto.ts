@@ -1,9 +1,22 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { RetryConfigDto } from '@caravan/common';
 import { Type } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { Project, ProjectType } from '../entities/project.entity';
-import type { ProjectConfig, SignatureEncoding, SignatureHash, SignatureScheme } from '../project-config';
+import { ProjectConfig, resolveProjectConfig, SignatureEncoding, SignatureHash, SignatureScheme } from '../project-config';
 
 export class SignatureConfigDto {
   @ApiPropertyOptional({ enum: ['simple'], description: 'More schemes arrive with secret rotation.' })
@@ -28,6 +41,64 @@ export class SignatureConfigDto {
   encoding?: SignatureEncoding;
 }
 
+export class RateLimitConfigDto {
+  @ApiProperty({ minimum: 1, example: 100 })
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  count: number;
+
+  @ApiProperty({ minimum: 1, example: 60 })
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  duration_seconds: number;
+}
+
+export class CircuitBreakerConfigDto {
+  @ApiPropertyOptional({ default: 30, description: 'Window over which failure rates are counted.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(1)
+  @Max(3600)
+  sample_window_seconds?: number;
+
+  @ApiPropertyOptional({ default: 30, description: 'How long the circuit stays open before probing.' })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(3600)
+  error_timeout_seconds?: number;
+
+  @ApiPropertyOptional({ default: 70, description: 'Failure percentage that opens the circuit.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  failure_threshold?: number;
+
+  @ApiPropertyOptional({ default: 5, description: 'Success percentage of probes that closes it again.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  success_threshold?: number;
+
+  @ApiPropertyOptional({ default: 10, description: 'Attempts needed in the window before the circuit can open.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  minimum_request_count?: number;
+
+  @ApiPropertyOptional({ default: 10, description: 'Trips in a row after which the endpoint is set inactive.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  consecutive_failure_threshold?: number;
+}
+
 export class ProjectConfigDto {
   @ApiPropertyOptional({ type: SignatureConfigDto })
   @IsOptional()
@@ -40,6 +111,30 @@ export class ProjectConfigDto {
   @ValidateNested()
   @Type(() => RetryConfigDto)
   retry?: RetryConfigDto;
+
+  @ApiPropertyOptional({ type: RateLimitConfigDto, nullable: true, description: 'Default per-endpoint rate limit; null for none.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RateLimitConfigDto)
+  rate_limit?: RateLimitConfigDto | null;
+
+  @ApiPropertyOptional({ type: CircuitBreakerConfigDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CircuitBreakerConfigDto)
+  circuit_breaker?: CircuitBreakerConfigDto;
+
+  @ApiPropertyOptional({ default: true, description: 'Set an endpoint inactive when its circuit keeps opening.' })
+  @IsOptional()
+  @IsBoolean()
+  disable_endpoint_on_failure?: boolean;
+
+  @ApiPropertyOptional({ default: 86400, description: 'How long an idempotency_key holds.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(30 * 86400)
+  idempotency_window_seconds?: number;
 }
 
 export class CreateProjectDto {
@@ -68,7 +163,7 @@ export class ProjectResponse {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: ['outgoing', 'incoming'] }) type: ProjectType;
-  @ApiProperty({ description: 'Signature and retry settings, every field present.' }) config: ProjectConfig;
+  @ApiProperty({ description: 'Every setting, defaults filled in.' }) config: ProjectConfig;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
 }
@@ -78,7 +173,7 @@ export function presentProject(project: Project): ProjectResponse {
     id: project.id,
     name: project.name,
     type: project.type,
-    config: project.config,
+    config: resolveProjectConfig(project.config, undefined),
     created_at: project.createdAt.toISOString(),
     updated_at: project.updatedAt.toISOString(),
   };

@@ -1,16 +1,21 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
+  ValidateNested,
 } from 'class-validator';
 import type { Subscription } from '../entities/subscription.entity';
+import type { SubscriptionFilter } from '../filters/subscription-filter';
+import { FILTER_SHAPE_MESSAGE, SubscriptionFilterDto } from './subscription-filter.dto';
 
 const EVENT_TYPE_PATTERN = /^[A-Za-z0-9_.:*-]{1,200}$/;
 const EVENT_TYPE_MESSAGE = { each: true, message: 'event_types must be event types or patterns such as "invoice.*" or "*"' };
@@ -34,9 +39,20 @@ export class CreateSubscriptionDto {
   @ArrayMaxSize(100)
   @Matches(EVENT_TYPE_PATTERN, EVENT_TYPE_MESSAGE)
   event_types?: string[];
+
+  @ApiPropertyOptional({
+    type: SubscriptionFilterDto,
+    nullable: true,
+    description: 'Only events that pass it are sent. Absent or null: every event of the types; on update, null clears it.',
+  })
+  @IsOptional()
+  @IsObject({ message: FILTER_SHAPE_MESSAGE })
+  @ValidateNested({ message: FILTER_SHAPE_MESSAGE })
+  @Type(() => SubscriptionFilterDto)
+  filter?: SubscriptionFilterDto | null;
 }
 
-/** Name and event types; the endpoint is fixed at creation. */
+/** Name, event types and filter; the endpoint is fixed at creation. */
 export class UpdateSubscriptionDto extends PartialType(OmitType(CreateSubscriptionDto, ['endpoint_id'] as const)) {}
 
 export class SubscriptionResponse {
@@ -45,6 +61,7 @@ export class SubscriptionResponse {
   @ApiProperty() endpoint_id: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: [String] }) event_types: string[];
+  @ApiProperty({ type: SubscriptionFilterDto, nullable: true }) filter: SubscriptionFilter | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
 }
@@ -56,6 +73,7 @@ export function presentSubscription(subscription: Subscription): SubscriptionRes
     endpoint_id: subscription.endpointId,
     name: subscription.name,
     event_types: subscription.eventTypes,
+    filter: subscription.filter ?? null,
     created_at: subscription.createdAt.toISOString(),
     updated_at: subscription.updatedAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { SubscriptionFilter } from '../filters/subscription-filter';
 
 @Entity('subscriptions')
 export class Subscription {
@@ -16,6 +17,10 @@ export class Subscription {
 
   @Column('text', { array: true })
   eventTypes: string[];
+
+  /** Validated when written; null matches every event of the subscribed types. */
+  @Column('jsonb', { nullable: true })
+  filter: SubscriptionFilter | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

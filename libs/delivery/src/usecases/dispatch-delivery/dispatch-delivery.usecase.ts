@@ -1,16 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId } from '@caravan/common';
-import { currentSecret, Endpoint, FindEndpoints } from '@caravan/endpoints';
+import { currentSecret, DisableEndpoint, Endpoint, FindEndpoints } from '@caravan/endpoints';
 import { GetEvent } from '@caravan/events';
-import { GetProject } from '@caravan/projects';
+import { CircuitBreakerConfig, GetProject, RateLimitConfig } from '@caravan/projects';
 import { DeliverJob, JobQueue } from '@caravan/queue';
+import { CircuitBreaker } from '../../circuit-breaker/circuit-breaker';
+import { BreakerSettings } from '../../circuit-breaker/circuit-breaker-state';
 import { buildDeliveryRequest, OutgoingRequest } from '../../delivery-request';
+import { RateLimit, RateLimiter } from '../../rate-limit/rate-limiter';
 import { DeliveryAttempt } from '../../entities/delivery-attempt.entity';
 import { HttpSender, SendResult } from '../../http/http-sender';
 import { ClaimedDelivery, DeliveryOutcome, DeliveryRepository } from '../../repositories/delivery.repository';
 import { RetryPolicy } from '../../retry/retry-policy';
 
 export type DispatchResult = 'sent' | 'not-due' | 'endpoint-not-active' | 'endpoint-gone' | 'claim-lost';
+
+/** A delivery that may not go yet: wait, without counting an attempt. */
+export interface Deferral {
+  deferMs: number;
+  reason: 'rate-limited' | 'circuit-open';
+  /** The wait ends in a rate-limit slot this delivery already holds. */
+  slotReserved: boolean;
+}
+
+export type DispatchOutcome = DispatchResult | Deferral;
 
 /**
  * One attempt of one delivery: claim it, send it, record the attempt and decide what comes
@@ -28,25 +41,38 @@ export class DispatchDelivery {
     private readonly getProject: GetProject,
     private readonly sender: HttpSender,
     private readonly queue: JobQueue,
+    private readonly breaker: CircuitBreaker,
+    private readonly rateLimiter: RateLimiter,
+    private readonly disableEndpoint: DisableEndpoint,
     @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {
     this.userAgent = `Caravan/${config.version}`;
   }
 
-  async execute(job: DeliverJob): Promise<DispatchResult> {
-    const endpoint = await this.endpoints.byId(job.projectId, job.endpointId);
+  async execute(job: DeliverJob): Promise<DispatchOutcome> {
+    const [endpoint, project] = await Promise.all([
+      this.endpoints.byId(job.projectId, job.endpointId),
+      this.getProject.execute(job.projectId),
+    ]);
     if (!endpoint) return 'endpoint-gone';
     // Paused and inactive endpoints keep their backlog; activation makes it due again.
     if (endpoint.status !== 'active') return 'endpoint-not-active';
+
+    // Gates come before the claim: waiting for them is not an attempt.
+    const breakerSettings = toBreakerSettings(project.config.circuit_breaker);
+    const gate = await this.breaker.allow(endpoint.id, breakerSettings);
+    if (!gate.allowed) return { deferMs: withJitter(gate.retryAfterMs), reason: 'circuit-open', slotReserved: false };
+    const limit = rateLimitOf(endpoint, project.config.rate_limit);
+    if (limit && !job.rateLimitSlotReserved) {
+      const waitMs = await this.rateLimiter.reserve(endpoint.id, limit);
+      if (waitMs > 0) return { deferMs: waitMs, reason: 'rate-limited', slotReserved: true };
+    }
 
     const lockMs = endpoint.httpTimeoutSeconds * 1000 + this.config.agent.queueLockMs;
     const claimed = await this.deliveries.claim(job.projectId, job.deliveryId, lockMs);
     if (!claimed) return 'not-due';
 
-    const [event, project] = await Promise.all([
-      this.getEvent.execute(claimed.projectId, claimed.eventId),
-      this.getProject.execute(claimed.projectId),
-    ]);
+    const event = await this.getEvent.execute(claimed.projectId, claimed.eventId);
     const signature = project.config.signature;
     const secret = currentSecret(endpoint.secrets);
     const request = buildDeliveryRequest({
@@ -73,7 +99,28 @@ export class DispatchDelivery {
     if (!recorded) return 'claim-lost';
 
     if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome);
+    await this.judgeEndpoint(endpoint, outcome, breakerSettings, project.config.disable_endpoint_on_failure);
     return 'sent';
+  }
+
+  /** Feeds the breaker; an endpoint whose circuit keeps opening is set inactive, its deliveries kept. */
+  private async judgeEndpoint(
+    endpoint: Endpoint,
+    outcome: DeliveryOutcome,
+    settings: BreakerSettings,
+    disableOnFailure: boolean,
+  ): Promise<void> {
+    const verdict = await this.breaker.record(endpoint.id, outcome.status === 'success', settings);
+    if (verdict.tripped) {
+      this.logger.warn(`circuit of endpoint ${endpoint.id} opened (${verdict.next.trips} time(s) in a row): ${outcome.lastError}`);
+    }
+    if (verdict.exhausted && disableOnFailure) {
+      await this.disableEndpoint.execute(
+        endpoint.projectId,
+        endpoint.id,
+        `circuit breaker opened ${verdict.next.trips} times in a row; last failure: ${outcome.lastError}`,
+      );
+    }
   }
 
   private async scheduleRetry(claimed: ClaimedDelivery, endpoint: Endpoint, outcome: DeliveryOutcome): Promise<void> {
@@ -98,10 +145,32 @@ function decideOutcome(result: SendResult, attempt: number, policy: RetryPolicy)
   }
   const lastStatusCode = result.kind === 'response' ? result.statusCode : null;
   const lastError = result.kind === 'response' ? `endpoint answered ${result.statusCode}` : result.error;
-  if (!policy.canRetryAfter(attempt)) {
+  const failure = { statusCode: lastStatusCode, retryAfter: result.kind === 'response' ? result.headers['retry-after'] : undefined };
+  if (!policy.canRetryAfter(attempt, failure)) {
     return { status: 'failure', nextAttemptAt: new Date(now), lastStatusCode, lastError };
   }
-  return { status: 'retry', nextAttemptAt: new Date(now + policy.nextDelay(attempt)), lastStatusCode, lastError };
+  return { status: 'retry', nextAttemptAt: new Date(now + policy.nextDelay(attempt, failure)), lastStatusCode, lastError };
+}
+
+function toBreakerSettings(config: CircuitBreakerConfig): BreakerSettings {
+  return {
+    sampleWindowMs: config.sample_window_seconds * 1000,
+    errorTimeoutMs: config.error_timeout_seconds * 1000,
+    failureThreshold: config.failure_threshold,
+    successThreshold: config.success_threshold,
+    minimumRequestCount: config.minimum_request_count,
+    consecutiveFailureThreshold: config.consecutive_failure_threshold,
+  };
+}
+
+function rateLimitOf(endpoint: Endpoint, projectDefault: RateLimitConfig | null): RateLimit | null {
+  if (endpoint.rateLimit) return { count: endpoint.rateLimit, durationMs: (endpoint.rateLimitDurationSeconds ?? 1) * 1000 };
+  return projectDefault ? { count: projectDefault.count, durationMs: projectDefault.duration_seconds * 1000 } : null;
+}
+
+/** Deliveries held by an open circuit do not all come back in the same millisecond. */
+function withJitter(ms: number): number {
+  return Math.round(ms + Math.random() * Math.min(ms * 0.2, 2000)) + 10;
 }
 
 function toAttempt(claimed: ClaimedDelivery, request: OutgoingRequest, result: SendResult): DeliveryAttempt {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobQueue } from '@caravan/queue';
+import { CircuitBreaker } from '../../circuit-breaker/circuit-breaker';
 import { DeliveryRepository } from '../../repositories/delivery.repository';
 
 const BATCH = 1000;
@@ -10,9 +11,12 @@ export class ReleaseEndpointBacklog {
   constructor(
     private readonly deliveries: DeliveryRepository,
     private readonly queue: JobQueue,
+    private readonly breaker: CircuitBreaker,
   ) {}
 
   async execute(projectId: string, endpointId: string): Promise<number> {
+    // A fresh start: the circuit that disabled the endpoint must not hold its backlog again.
+    await this.breaker.reset(endpointId);
     let released = 0;
     let afterId: string | null = null;
     for (;;) {

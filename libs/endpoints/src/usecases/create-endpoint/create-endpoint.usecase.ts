@@ -26,6 +26,10 @@ export class CreateEndpoint {
     ];
     endpoint.httpTimeoutSeconds = command.http_timeout_seconds ?? this.config.delivery.defaultTimeoutSeconds;
     endpoint.supportEmail = command.support_email ?? null;
+    endpoint.rateLimit = command.rate_limit ?? null;
+    endpoint.rateLimitDurationSeconds = command.rate_limit ? (command.rate_limit_duration_seconds ?? 1) : null;
+    endpoint.disabledReason = null;
+    endpoint.disabledAt = null;
     endpoint.retry = command.retry ? { ...command.retry } : null;
     return this.endpoints.save(endpoint);
   }

@@ -20,6 +20,9 @@ export class UpdateEndpoint {
     if (command.owner_id !== undefined) endpoint.ownerId = command.owner_id;
     if (command.http_timeout_seconds !== undefined) endpoint.httpTimeoutSeconds = command.http_timeout_seconds;
     if (command.support_email !== undefined) endpoint.supportEmail = command.support_email;
+    if (command.rate_limit !== undefined) endpoint.rateLimit = command.rate_limit;
+    if (command.rate_limit_duration_seconds !== undefined) endpoint.rateLimitDurationSeconds = command.rate_limit_duration_seconds;
+    if (endpoint.rateLimit && !endpoint.rateLimitDurationSeconds) endpoint.rateLimitDurationSeconds = 1;
     if (command.retry !== undefined) endpoint.retry = command.retry ? { ...endpoint.retry, ...definedFields(command.retry) } : null;
     return this.endpoints.save(endpoint);
   }

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InvalidInputError, newId, NotFoundError } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
+import { GetProject } from '@caravan/projects';
 import { JobQueue } from '@caravan/queue';
 import { validateCustomHeaders } from '../../custom-headers';
 import { CreateEventDto } from '../../dtos/event.dto';
@@ -25,6 +26,7 @@ export class IngestEvent {
     private readonly events: EventRepository,
     private readonly endpoints: FindEndpoints,
     private readonly queue: JobQueue,
+    private readonly getProject: GetProject,
   ) {}
 
   async execute(projectId: string, command: CreateEventDto): Promise<IngestResult> {
@@ -46,10 +48,12 @@ export class IngestEvent {
     event.ownerId = command.owner_id ?? null;
     event.sourceId = null;
     event.idempotencyKey = command.idempotency_key ?? null;
+    event.idempotencySlot = event.idempotencyKey;
     event.routedAt = null;
 
-    if (!(await this.events.insertUnlessDuplicate(event))) {
-      const first = await this.events.findByIdempotencyKey(projectId, command.idempotency_key!);
+    const window = event.idempotencyKey ? (await this.getProject.execute(projectId)).config.idempotency_window_seconds : 0;
+    if (!(await this.events.insertUnlessDuplicate(event, window))) {
+      const first = await this.events.findByIdempotencySlot(projectId, event.idempotencyKey!);
       if (first) return { event: first, replayed: true };
       throw new Error('idempotency conflict without a stored event');
     }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@caravan/common';
 import { Project } from '../../entities/project.entity';
+import { resolveProjectConfig } from '../../project-config';
 import { ProjectRepository } from '../../repositories/project.repository';
 
 @Injectable()
@@ -10,6 +11,7 @@ export class GetProject {
   async execute(projectId: string): Promise<Project> {
     const project = await this.projects.findById(projectId);
     if (!project) throw NotFoundError.of('project', 'project_id');
+    project.config = resolveProjectConfig(project.config, undefined);
     return project;
   }
 }

@@ -3,6 +3,7 @@ import { newId } from '@caravan/common';
 import { GetEndpoint } from '@caravan/endpoints';
 import { CreateSubscriptionDto } from '../../dtos/subscription.dto';
 import { Subscription } from '../../entities/subscription.entity';
+import { parseSubscriptionFilter } from '../../filters/subscription-filter';
 import { SubscriptionRepository } from '../../repositories/subscription.repository';
 
 @Injectable()
@@ -13,6 +14,7 @@ export class CreateSubscription {
   ) {}
 
   async execute(projectId: string, command: CreateSubscriptionDto): Promise<Subscription> {
+    const filter = parseSubscriptionFilter(command.filter);
     const endpoint = await this.getEndpoint.execute(projectId, command.endpoint_id);
     const subscription = new Subscription();
     subscription.id = newId();
@@ -20,6 +22,7 @@ export class CreateSubscription {
     subscription.endpointId = endpoint.id;
     subscription.name = command.name ?? `${endpoint.name} subscription`;
     subscription.eventTypes = command.event_types ?? ['*'];
+    subscription.filter = filter;
     return this.subscriptions.save(subscription);
   }
 }

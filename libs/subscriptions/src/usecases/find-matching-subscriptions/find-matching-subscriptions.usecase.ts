@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EventTypePattern } from '../../event-type-pattern';
+import { Subscription } from '../../entities/subscription.entity';
+import { compileSubscriptionFilter, FilterSubject, filterSubject } from '../../filters/subscription-filter';
 import { SubscriptionRepository } from '../../repositories/subscription.repository';
 
 export interface SubscriptionMatch {
@@ -7,20 +9,56 @@ export interface SubscriptionMatch {
   endpointId: string;
 }
 
-/** One match per endpoint: an endpoint with several matching subscriptions gets one delivery. */
+/** What matching looks at in an event. */
+export interface MatchableEvent {
+  projectId: string;
+  eventType: string;
+  /** The event's data, parsed. */
+  data: unknown;
+  customHeaders: Record<string, string> | null;
+}
+
+/**
+ * The subscriptions an event passes: its type matches one of their patterns and it passes their
+ * filter. One query per event loads the project's subscriptions; each filter is compiled at most
+ * once per call, and only for subscriptions whose types match. Nothing is cached across calls:
+ * the api process writes subscriptions and the agent routes, so a cache here would route an
+ * event sent right after a change by the old subscriptions.
+ * One match per endpoint: an endpoint with several matching subscriptions gets one delivery.
+ */
 @Injectable()
 export class FindMatchingSubscriptions {
+  private readonly logger = new Logger(FindMatchingSubscriptions.name);
+
   constructor(private readonly subscriptions: SubscriptionRepository) {}
 
-  async execute(projectId: string, eventType: string, endpointId?: string): Promise<SubscriptionMatch[]> {
+  async execute(event: MatchableEvent): Promise<SubscriptionMatch[]> {
+    const subject = filterSubject(event.data, event.customHeaders);
     const matches = new Map<string, SubscriptionMatch>();
-    for (const subscription of await this.subscriptions.allOfProject(projectId)) {
-      if (endpointId && subscription.endpointId !== endpointId) continue;
+    for (const subscription of await this.subscriptions.allOfProject(event.projectId)) {
       if (matches.has(subscription.endpointId)) continue;
-      if (subscription.eventTypes.some((pattern) => new EventTypePattern(pattern).matches(eventType))) {
-        matches.set(subscription.endpointId, { subscriptionId: subscription.id, endpointId: subscription.endpointId });
-      }
+      if (!subscription.eventTypes.some((pattern) => new EventTypePattern(pattern).matches(event.eventType)))
+        continue;
+      if (!this.passesFilter(subscription, subject)) continue;
+      matches.set(subscription.endpointId, {
+        subscriptionId: subscription.id,
+        endpointId: subscription.endpointId,
+      });
     }
     return [...matches.values()];
+  }
+
+  private passesFilter(subscription: Subscription, subject: FilterSubject): boolean {
+    if (!subscription.filter) return true;
+    try {
+      return compileSubscriptionFilter(subscription.filter)(subject);
+    } catch (error) {
+      // Filters are validated when written, so only a stricter rule since then gets here: skip the
+      // subscription rather than fail routing of the whole event over and over.
+      this.logger.warn(
+        `subscription ${subscription.id} has a filter that no longer compiles: ${(error as Error).message}`,
+      );
+      return false;
+    }
   }
 }

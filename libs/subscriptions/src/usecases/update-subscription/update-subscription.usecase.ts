@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { UpdateSubscriptionDto } from '../../dtos/subscription.dto';
 import { Subscription } from '../../entities/subscription.entity';
+import { parseSubscriptionFilter } from '../../filters/subscription-filter';
 import { SubscriptionRepository } from '../../repositories/subscription.repository';
 import { GetSubscription } from '../get-subscription/get-subscription.usecase';
 
@@ -12,9 +13,11 @@ export class UpdateSubscription {
   ) {}
 
   async execute(projectId: string, subscriptionId: string, command: UpdateSubscriptionDto): Promise<Subscription> {
+    const filter = command.filter === undefined ? undefined : parseSubscriptionFilter(command.filter);
     const subscription = await this.getSubscription.execute(projectId, subscriptionId);
     if (command.name !== undefined) subscription.name = command.name;
     if (command.event_types !== undefined) subscription.eventTypes = command.event_types;
+    if (filter !== undefined) subscription.filter = filter;
     return this.subscriptions.save(subscription);
   }
 }

@@ -1,0 +1,71 @@
+import { describe, it } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { Logger } from '@nestjs/common';
+import type { Subscription } from '../../entities/subscription.entity';
+import type { SubscriptionRepository } from '../../repositories/subscription.repository';
+import { FindMatchingSubscriptions, MatchableEvent } from './find-matching-subscriptions.usecase';
+
+function subscription(
+  id: string,
+  endpointId: string,
+  eventTypes: string[],
+  filter: unknown = null,
+): Subscription {
+  return { id, endpointId, eventTypes, filter } as Subscription;
+}
+
+function finder(subscriptions: Subscription[]) {
+  const loads: string[] = [];
+  const repository = {
+    allOfProject: async (projectId: string) => {
+      loads.push(projectId);
+      return subscriptions;
+    },
+  } as unknown as SubscriptionRepository;
+  return { find: new FindMatchingSubscriptions(repository), loads };
+}
+
+const event: MatchableEvent = {
+  projectId: 'p1',
+  eventType: 'order.created',
+  data: { amount: 150, items: [{ sku: 'A1' }] },
+  customHeaders: { 'X-Region': 'eu' },
+};
+
+describe('finding the subscriptions an event passes', () => {
+  it('keeps subscriptions whose types match and whose body and header filters pass, in one load', async () => {
+    const { find, loads } = finder([
+      subscription('s1', 'e1', ['order.*'], { body: { amount: { $gte: 100 } } }),
+      subscription('s2', 'e2', ['order.*'], { body: { amount: { $lt: 100 } } }),
+      subscription('s3', 'e3', ['user.*'], { body: { amount: { $gte: 100 } } }),
+      subscription('s4', 'e4', ['*'], { headers: { 'x-region': 'eu' }, body: { 'items.sku': 'A1' } }),
+      subscription('s5', 'e5', ['*'], { headers: { 'X-Region': 'us' } }),
+      subscription('s6', 'e6', ['order.created']),
+      subscription('s7', 'e7', ['*'], {}),
+    ]);
+    const matches = await find.execute(event);
+    assert.deepEqual(
+      matches.map((match) => match.subscriptionId),
+      ['s1', 's4', 's6', 's7'],
+    );
+    assert.deepEqual(loads, ['p1']);
+  });
+
+  it('gives an endpoint one match, from its first subscription the event passes', async () => {
+    const { find } = finder([
+      subscription('s1', 'e1', ['order.*'], { body: { amount: 1 } }),
+      subscription('s2', 'e1', ['order.*'], { body: { amount: 150 } }),
+      subscription('s3', 'e1', ['*']),
+    ]);
+    assert.deepEqual(await find.execute(event), [{ subscriptionId: 's2', endpointId: 'e1' }]);
+  });
+
+  it('skips a stored filter that no longer compiles instead of failing the whole event', async () => {
+    Logger.overrideLogger(false);
+    const { find } = finder([
+      subscription('s1', 'e1', ['*'], { body: { amount: { $unknown: 1 } } }),
+      subscription('s2', 'e2', ['*']),
+    ]);
+    assert.deepEqual(await find.execute(event), [{ subscriptionId: 's2', endpointId: 'e2' }]);
+  });
+});
