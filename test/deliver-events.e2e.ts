@@ -160,6 +160,23 @@ describe('delivering events (real Postgres, Redis, api and agent processes, HTTP
     assert.equal(attempts[2].response.body, 'boom');
   });
 
+  it("lets a subscription's retry settings override the endpoint's and the project's", async () => {
+    const endpoint = await createEndpoint(api, project.id, { url: receiver.url('/always-500/sub'), retry: { retry_count: 5 } });
+    const subscription = await api.post(`/api/v1/projects/${project.id}/subscriptions`, {
+      endpoint_id: endpoint.id,
+      event_types: ['sub.retry'],
+      retry: { retry_count: 1 },
+    });
+    assert.equal(subscription.status, 201);
+    assert.equal(subscription.body.retry.retry_count, 1);
+    const event = await sendEvent(api, project.id, { event_type: 'sub.retry', data: {} });
+
+    const [delivery] = await settledDeliveries(api, project.id, event.id);
+    assert.equal(delivery.status, 'failure');
+    assert.equal(delivery.attempt_count, 2, 'one retry, as the subscription says (the endpoint says 5, the project 3)');
+    assert.equal(receiver.requestsFor('/always-500/sub').length, 2);
+  });
+
   it('records a refused connection as a failed attempt with its error, and a redirect as a failure not followed', async () => {
     const refused = await createEndpoint(api, project.id, { url: 'http://127.0.0.1:1/nothing', retry: { retry_count: 0 } });
     const redirect = await createEndpoint(api, project.id, { url: receiver.url('/redirect'), retry: { retry_count: 0 } });

@@ -16,6 +16,7 @@ export interface ClaimedDelivery {
   projectId: string;
   eventId: string;
   endpointId: string;
+  subscriptionId: string | null;
   attemptCount: number;
 }
 
@@ -72,7 +73,9 @@ export class DeliveryRepository {
    * same attempt number: that attempt has no recorded result.
    */
   async claim(projectId: string, deliveryId: string, lockMs: number): Promise<ClaimedDelivery | null> {
-    const [rows]: [{ id: string; project_id: string; event_id: string; endpoint_id: string; attempt_count: number }[]] =
+    const [rows]: [
+      { id: string; project_id: string; event_id: string; endpoint_id: string; subscription_id: string | null; attempt_count: number }[],
+    ] =
       await this.db.query(
         `UPDATE event_deliveries SET
            status = 'processing',
@@ -82,12 +85,19 @@ export class DeliveryRepository {
          WHERE id = $1 AND project_id = $2
            AND status IN ('scheduled', 'retry', 'processing')
            AND next_attempt_at <= now()
-         RETURNING id, project_id, event_id, endpoint_id, attempt_count`,
+         RETURNING id, project_id, event_id, endpoint_id, subscription_id, attempt_count`,
         [deliveryId, projectId, lockMs],
       );
     const row = rows[0];
     return row
-      ? { id: row.id, projectId: row.project_id, eventId: row.event_id, endpointId: row.endpoint_id, attemptCount: row.attempt_count }
+      ? {
+          id: row.id,
+          projectId: row.project_id,
+          eventId: row.event_id,
+          endpointId: row.endpoint_id,
+          subscriptionId: row.subscription_id,
+          attemptCount: row.attempt_count,
+        }
       : null;
   }
 

@@ -1,3 +1,4 @@
+import { RetryConfig, RetryConfigDto } from '@caravan/common';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -50,9 +51,15 @@ export class CreateSubscriptionDto {
   @ValidateNested({ message: FILTER_SHAPE_MESSAGE })
   @Type(() => SubscriptionFilterDto)
   filter?: SubscriptionFilterDto | null;
+
+  @ApiPropertyOptional({ type: RetryConfigDto, nullable: true, description: "Overrides the endpoint's and project's retry settings." })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetryConfigDto)
+  retry?: RetryConfigDto | null;
 }
 
-/** Name, event types and filter; the endpoint is fixed at creation. */
+/** Name, event types, filter and retry; the endpoint is fixed at creation. */
 export class UpdateSubscriptionDto extends PartialType(OmitType(CreateSubscriptionDto, ['endpoint_id'] as const)) {}
 
 export class SubscriptionResponse {
@@ -61,6 +68,7 @@ export class SubscriptionResponse {
   @ApiProperty() endpoint_id: string;
   @ApiProperty() name: string;
   @ApiProperty({ type: [String] }) event_types: string[];
+  @ApiProperty({ type: RetryConfigDto, nullable: true }) retry: Partial<RetryConfig> | null;
   @ApiProperty({ type: SubscriptionFilterDto, nullable: true }) filter: SubscriptionFilter | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
@@ -74,6 +82,7 @@ export function presentSubscription(subscription: Subscription): SubscriptionRes
     name: subscription.name,
     event_types: subscription.eventTypes,
     filter: subscription.filter ?? null,
+    retry: subscription.retry ?? null,
     created_at: subscription.createdAt.toISOString(),
     updated_at: subscription.updatedAt.toISOString(),
   };

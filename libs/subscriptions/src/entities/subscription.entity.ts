@@ -1,3 +1,4 @@
+import type { RetryConfig } from '@caravan/common';
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type { SubscriptionFilter } from '../filters/subscription-filter';
 
@@ -21,6 +22,10 @@ export class Subscription {
   /** Validated when written; null matches every event of the subscribed types. */
   @Column('jsonb', { nullable: true })
   filter: SubscriptionFilter | null;
+
+  /** Overrides the endpoint's and the project's retry settings, field by field. */
+  @Column('jsonb', { nullable: true })
+  retry: Partial<RetryConfig> | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

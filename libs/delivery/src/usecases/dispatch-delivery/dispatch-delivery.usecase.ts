@@ -4,6 +4,7 @@ import { currentSecret, DisableEndpoint, Endpoint, FindEndpoints } from '@carava
 import { GetEvent } from '@caravan/events';
 import { CircuitBreakerConfig, GetProject, RateLimitConfig } from '@caravan/projects';
 import { DeliverJob, JobQueue } from '@caravan/queue';
+import { GetSubscription } from '@caravan/subscriptions';
 import { CircuitBreaker } from '../../circuit-breaker/circuit-breaker';
 import { BreakerSettings } from '../../circuit-breaker/circuit-breaker-state';
 import { buildDeliveryRequest, OutgoingRequest } from '../../delivery-request';
@@ -39,6 +40,7 @@ export class DispatchDelivery {
     private readonly endpoints: FindEndpoints,
     private readonly getEvent: GetEvent,
     private readonly getProject: GetProject,
+    private readonly getSubscription: GetSubscription,
     private readonly sender: HttpSender,
     private readonly queue: JobQueue,
     private readonly breaker: CircuitBreaker,
@@ -72,7 +74,10 @@ export class DispatchDelivery {
     const claimed = await this.deliveries.claim(job.projectId, job.deliveryId, lockMs);
     if (!claimed) return 'not-due';
 
-    const event = await this.getEvent.execute(claimed.projectId, claimed.eventId);
+    const [event, subscription] = await Promise.all([
+      this.getEvent.execute(claimed.projectId, claimed.eventId),
+      claimed.subscriptionId ? this.getSubscription.execute(claimed.projectId, claimed.subscriptionId).catch(() => null) : null,
+    ]);
     const signature = project.config.signature;
     const secret = currentSecret(endpoint.secrets);
     const request = buildDeliveryRequest({
@@ -93,7 +98,8 @@ export class DispatchDelivery {
       endpoint.httpTimeoutSeconds * 1000,
       this.config.delivery.responseBodyLimitBytes,
     );
-    const policy = new RetryPolicy(mergeRetryConfig(project.config.retry, endpoint.retry));
+    // The most specific settings win, field by field: subscription, then endpoint, then project.
+    const policy = new RetryPolicy(mergeRetryConfig(mergeRetryConfig(project.config.retry, endpoint.retry), subscription?.retry));
     const outcome = decideOutcome(result, claimed.attemptCount, policy);
     const recorded = await this.deliveries.recordAttempt(claimed, toAttempt(claimed, request, result), outcome);
     if (!recorded) return 'claim-lost';

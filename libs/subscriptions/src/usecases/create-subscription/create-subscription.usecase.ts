@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newId } from '@caravan/common';
+import { definedFields, newId } from '@caravan/common';
 import { GetEndpoint } from '@caravan/endpoints';
 import { CreateSubscriptionDto } from '../../dtos/subscription.dto';
 import { Subscription } from '../../entities/subscription.entity';
@@ -23,6 +23,7 @@ export class CreateSubscription {
     subscription.name = command.name ?? `${endpoint.name} subscription`;
     subscription.eventTypes = command.event_types ?? ['*'];
     subscription.filter = filter;
+    subscription.retry = command.retry ? definedFields(command.retry) : null;
     return this.subscriptions.save(subscription);
   }
 }

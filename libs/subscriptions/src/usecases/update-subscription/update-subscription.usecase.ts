@@ -1,3 +1,4 @@
+import { definedFields } from '@caravan/common';
 import { Injectable } from '@nestjs/common';
 import { UpdateSubscriptionDto } from '../../dtos/subscription.dto';
 import { Subscription } from '../../entities/subscription.entity';
@@ -18,6 +19,9 @@ export class UpdateSubscription {
     if (command.name !== undefined) subscription.name = command.name;
     if (command.event_types !== undefined) subscription.eventTypes = command.event_types;
     if (filter !== undefined) subscription.filter = filter;
+    if (command.retry !== undefined) {
+      subscription.retry = command.retry ? { ...subscription.retry, ...definedFields(command.retry) } : null;
+    }
     return this.subscriptions.save(subscription);
   }
 }
