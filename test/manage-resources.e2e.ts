@@ -288,7 +288,7 @@ describe('managing resources (the CRUD surface answers as the contract says)', (
       const secret = await api.get(`${base}/endpoints/${endpoint.id}/secret`);
       assert.equal(secret.status, 200);
       assert.deepEqual(Object.keys(secret.body).sort(), ['expires_at', 'secret']);
-      assert.match(secret.body.secret, /^[A-Za-z0-9_-]{43}$/, '32 random bytes, base64url');
+      assert.match(secret.body.secret, /^whsec_[A-Za-z0-9+/]{43}=$/, 'whsec_ and 32 random bytes, base64');
       assert.equal(secret.body.expires_at, null);
 
       const fetched = await api.get(`${base}/endpoints/${endpoint.id}`);

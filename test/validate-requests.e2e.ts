@@ -711,7 +711,7 @@ const CASES: InvalidRequest[] = [
     path: '{p}/endpoints',
     body: { url, secret: 'secret-with-\u0000-inside' },
     status: 400,
-    message: NUL_REFUSED,
+    field: 'secret',
   },
   {
     what: 'an event owner_id with a NUL character',

@@ -6,10 +6,11 @@ const ENTRIES = {
   api: path.resolve(__dirname, '../../apps/api/src/main.js'),
   agent: path.resolve(__dirname, '../../apps/agent/src/main.js'),
   standalone: path.resolve(__dirname, '../../apps/standalone/src/main.js'),
+  egress: path.resolve(__dirname, '../../apps/egress/src/main.js'),
   migrate: path.resolve(__dirname, '../../libs/database/src/cli/run-migrations.js'),
 };
 
-const READY = /(Caravan API: (http:\/\/[^/\s]+)|Caravan agent running; health: (http:\/\/[^/\s]+))/;
+const READY = /(Caravan API: (http:\/\/[^/\s]+)|Caravan agent running; health: (http:\/\/[^/\s]+)|Caravan egress proxy listening on (http:\/\/[^/\s]+))/;
 
 /** A real Caravan process (api, agent or both), started as a user would, from the build. */
 export class CaravanProcess {
@@ -34,7 +35,7 @@ export class CaravanProcess {
       const onData = () => {
         const match = READY.exec(started.output);
         if (match) {
-          started.url = match[2] ?? match[3];
+          started.url = match[2] ?? match[3] ?? match[4];
           clearTimeout(timer);
           resolve();
         }

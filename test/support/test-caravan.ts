@@ -19,6 +19,7 @@ export class TestCaravan {
   api?: CaravanProcess;
   agent?: CaravanProcess;
   readonly rootKey = `root-${randomBytes(24).toString('hex')}`;
+  readonly encryptionKey = randomBytes(32).toString('base64');
   readonly db: Pool;
   private readonly env: Record<string, string>;
 
@@ -34,6 +35,7 @@ export class TestCaravan {
       REDIS_URL: redisUrl,
       CARAVAN_REDIS_PREFIX: redisPrefix,
       CARAVAN_ROOT_API_KEY: this.rootKey,
+      CARAVAN_ENCRYPTION_KEY: this.encryptionKey,
       CARAVAN_ENV: 'test',
       CARAVAN_API_PORT: '0',
       CARAVAN_AGENT_PORT: '0',

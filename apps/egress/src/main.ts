@@ -1,25 +1,46 @@
 import { ConfigError, loadConfig } from '@caravan/common';
-import { createServer } from 'node:http';
+import { EgressGuard, EgressPolicy, HostResolver, InvalidEgressSetting } from '@caravan/egress';
+import { EgressProxyServer } from './egress-proxy-server';
+import { ProxyAuthorization } from './proxy-authorization';
 
-/**
- * Placeholder for the egress proxy (CONNECT with SSRF policy), which lands in its own issue.
- * It answers its health probe and refuses to proxy, so nothing is sent unchecked.
- */
-function main(): void {
+// Kubernetes waits 30 s by default between SIGTERM and SIGKILL; finish well inside that.
+const SHUTDOWN_GRACE_MS = 5_000;
+
+/** `npm run start:egress`: the egress proxy that applies the SSRF policy to every outgoing request. */
+async function main(): Promise<void> {
   const config = loadConfig();
-  const server = createServer((request, response) => {
-    const live = request.url === '/health/live' || request.url === '/health/ready';
-    response.writeHead(live ? 200 : 501, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(live ? { status: 'ok' } : { status: 501, error: 'Not Implemented', message: 'the egress proxy is not implemented yet' }));
+  const { egress } = config;
+  const policy = new EgressPolicy(egress);
+  const proxy = new EgressProxyServer({
+    guard: new EgressGuard(policy, new HostResolver(egress.staticHosts)),
+    authorization: new ProxyAuthorization(egress.proxyToken),
+    logAllowed: config.logLevel === 'info' || config.logLevel === 'debug',
   });
-  server.on('connect', (_request, socket) => socket.end('HTTP/1.1 501 Not Implemented\r\n\r\n'));
-  server.listen(config.egress.port, config.host, () => console.log(`Caravan egress placeholder on ${config.host}:${config.egress.port}`));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.close(() => process.exit(0)));
+  const { address, port } = await proxy.listen(egress.port, config.host);
+  const host = address.includes(':') ? `[${address}]` : address;
+  console.log(`Caravan egress proxy listening on http://${host}:${port}`);
+  console.log(
+    `allow-listed: ${[...egress.allowCidrs, ...egress.allowHosts].join(', ') || 'nothing'}; ` +
+      `ports: ${egress.allowedPorts === 'any' ? 'any' : egress.allowedPorts.join(', ')}; ` +
+      `proxy authentication: ${egress.proxyToken ? 'required' : 'off'}`,
+  );
+
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      void proxy.close(SHUTDOWN_GRACE_MS).then(() => {
+        console.log('Caravan egress proxy stopped');
+        process.exit(0);
+      });
+    });
+  }
 }
 
-try {
-  main();
-} catch (error) {
-  console.error(error instanceof ConfigError ? error.message : error);
+main().catch((error: unknown) => {
+  console.error(
+    error instanceof ConfigError || error instanceof InvalidEgressSetting ? error.message : error,
+  );
   process.exit(1);
-}
+});

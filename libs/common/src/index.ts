@@ -6,3 +6,5 @@ export * from './ids/id';
 export * from './pagination/page';
 export * from './retry/retry-config';
 export * from './defined-fields';
+export * from './crypto/secret-box';
+export * from './crypto/encryption-key';

@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { buildDeliveryRequest } from './delivery-request';
+import { buildDeliveryRequest, DeliveryRequestInput, loggableHeaders } from './delivery-request';
 
 describe('buildDeliveryRequest', () => {
-  const input = {
+  const input: DeliveryRequestInput = {
     url: 'https://example.com/hook',
     payload: '{"b":1,"a":[true,null]}',
     eventId: 'evt',
@@ -12,8 +12,10 @@ describe('buildDeliveryRequest', () => {
     deliveryId: 'dlv',
     attempt: 3,
     customHeaders: { 'X-Tenant': 'acme' },
-    secret: 'topsecret-topsecret',
-    signature: { header: 'X-Caravan-Signature', hash: 'sha256', encoding: 'hex' } as const,
+    secrets: ['old-secret-old-secret', 'topsecret-topsecret'],
+    signature: { scheme: 'simple', header: 'X-Caravan-Signature', hash: 'sha256', encoding: 'hex' },
+    timestamp: 1_700_000_000,
+    authentication: { 'x-api-key': 'let-me-in' },
     userAgent: 'Caravan/1.2.3',
   };
 
@@ -23,6 +25,7 @@ describe('buildDeliveryRequest', () => {
     assert.equal(request.method, 'POST');
     assert.deepEqual(request.headers, {
       'x-tenant': 'acme',
+      'x-api-key': 'let-me-in',
       'content-type': 'application/json',
       'user-agent': 'Caravan/1.2.3',
       'x-caravan-event-id': 'evt',
@@ -30,8 +33,18 @@ describe('buildDeliveryRequest', () => {
       'x-caravan-delivery-id': 'dlv',
       'x-caravan-attempt': '3',
       'x-caravan-idempotency-key': 'dlv',
-      'x-caravan-signature': createHmac('sha256', input.secret).update(input.payload).digest('hex'),
+      // simple carries one signature: the newest secret's
+      'x-caravan-signature': createHmac('sha256', 'topsecret-topsecret').update(input.payload).digest('hex'),
     });
+  });
+
+  it('signs with the project scheme: advanced carries one v1 per active secret', () => {
+    const request = buildDeliveryRequest({ ...input, signature: { ...input.signature, scheme: 'advanced' } });
+    const signed = `${input.timestamp},${input.payload}`;
+    assert.equal(
+      request.headers['x-caravan-signature'],
+      `t=${input.timestamp},v1=${createHmac('sha256', input.secrets[0]).update(signed).digest('hex')},v1=${createHmac('sha256', input.secrets[1]).update(signed).digest('hex')}`,
+    );
   });
 
   it('keeps the idempotency key across attempts while the attempt header moves on', () => {
@@ -39,5 +52,11 @@ describe('buildDeliveryRequest', () => {
     const second = buildDeliveryRequest({ ...input, attempt: 2 });
     assert.equal(first.headers['x-caravan-idempotency-key'], second.headers['x-caravan-idempotency-key']);
     assert.notEqual(first.headers['x-caravan-attempt'], second.headers['x-caravan-attempt']);
+  });
+
+  it('keeps credentials out of the attempt log', () => {
+    const logged = loggableHeaders(buildDeliveryRequest(input));
+    assert.equal(logged['x-api-key'], '[redacted]');
+    assert.equal(logged['x-tenant'], 'acme');
   });
 });

@@ -1,10 +1,12 @@
-import { signSimple, SimpleSignatureOptions } from './signing/simple-signer';
+import { signWebhook, SignatureEncoding, SignatureHash, SignatureScheme } from '@caravan/signatures';
 
 export interface OutgoingRequest {
   url: string;
   method: 'POST';
   headers: Record<string, string>;
   body: string;
+  /** Header names whose values must not be stored in the attempt log. */
+  sensitiveHeaders: string[];
 }
 
 export interface DeliveryRequestInput {
@@ -15,8 +17,12 @@ export interface DeliveryRequestInput {
   deliveryId: string;
   attempt: number;
   customHeaders: Record<string, string> | null;
-  secret: string;
-  signature: SimpleSignatureOptions & { header: string };
+  /** Active secrets, oldest first: schemes that carry several signatures sign with each. */
+  secrets: string[];
+  signature: { scheme: SignatureScheme; header: string; hash: SignatureHash; encoding: SignatureEncoding };
+  /** Unix seconds; the time signed by the advanced and standard-webhooks schemes. */
+  timestamp: number;
+  authentication: Record<string, string>;
   userAgent: string;
 }
 
@@ -25,7 +31,7 @@ export function buildDeliveryRequest(input: DeliveryRequestInput): OutgoingReque
   const headers: Record<string, string> = {};
   // Custom headers first: validation already forbids the names Caravan sets, and ours win regardless.
   for (const [name, value] of Object.entries(input.customHeaders ?? {})) headers[name.toLowerCase()] = value;
-  Object.assign(headers, {
+  Object.assign(headers, input.authentication, {
     'content-type': 'application/json',
     'user-agent': input.userAgent,
     'x-caravan-event-id': input.eventId,
@@ -34,7 +40,29 @@ export function buildDeliveryRequest(input: DeliveryRequestInput): OutgoingReque
     'x-caravan-attempt': String(input.attempt),
     // The same on every attempt of a delivery, so a receiver can drop repeats.
     'x-caravan-idempotency-key': input.deliveryId,
-    [input.signature.header.toLowerCase()]: signSimple(input.payload, input.secret, input.signature),
   });
-  return { url: input.url, method: 'POST', headers, body: input.payload };
+  if (input.secrets.length > 0) {
+    Object.assign(
+      headers,
+      signWebhook({
+        scheme: input.signature.scheme,
+        header: input.signature.header,
+        hash: input.signature.hash,
+        encoding: input.signature.encoding,
+        secrets: input.secrets,
+        body: input.payload,
+        timestamp: input.timestamp,
+        // Standard Webhooks' webhook-id names the message: the event, the same on every attempt.
+        messageId: input.eventId,
+      }),
+    );
+  }
+  return { url: input.url, method: 'POST', headers, body: input.payload, sensitiveHeaders: Object.keys(input.authentication) };
+}
+
+/** The headers as the attempt log keeps them: credentials replaced. */
+export function loggableHeaders(request: OutgoingRequest): Record<string, string> {
+  const headers = { ...request.headers };
+  for (const name of request.sensitiveHeaders) if (name in headers) headers[name] = '[redacted]';
+  return headers;
 }

@@ -4,7 +4,6 @@ export * from './dtos/delivery.dto';
 export * from './dtos/resend-deliveries.dto';
 export * from './retry/retry-policy';
 export * from './circuit-breaker/circuit-breaker-state';
-export * from './signing/simple-signer';
 export * from './usecases/dispatch-delivery/dispatch-delivery.usecase';
 export * from './usecases/get-delivery/get-delivery.usecase';
 export * from './usecases/list-deliveries/list-deliveries.usecase';

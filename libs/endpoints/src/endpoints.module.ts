@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProjectsModule } from '@caravan/projects';
 import { Endpoint } from './entities/endpoint.entity';
 import { EndpointRepository } from './repositories/endpoint.repository';
 import { ActivateEndpoint } from './usecases/activate-endpoint/activate-endpoint.usecase';
 import { CreateEndpoint } from './usecases/create-endpoint/create-endpoint.usecase';
 import { DeleteEndpoint } from './usecases/delete-endpoint/delete-endpoint.usecase';
 import { DisableEndpoint } from './usecases/disable-endpoint/disable-endpoint.usecase';
+import { ExpireEndpointSecret } from './usecases/expire-endpoint-secret/expire-endpoint-secret.usecase';
+import { EndpointCredentials } from './endpoint-credentials';
 import { FindEndpoints } from './usecases/find-endpoints/find-endpoints.usecase';
 import { GetEndpoint } from './usecases/get-endpoint/get-endpoint.usecase';
 import { GetEndpointSecret } from './usecases/get-endpoint-secret/get-endpoint-secret.usecase';
@@ -18,6 +21,8 @@ const USE_CASES = [
   CreateEndpoint,
   DeleteEndpoint,
   DisableEndpoint,
+  EndpointCredentials,
+  ExpireEndpointSecret,
   FindEndpoints,
   GetEndpoint,
   GetEndpointSecret,
@@ -27,7 +32,7 @@ const USE_CASES = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Endpoint])],
+  imports: [TypeOrmModule.forFeature([Endpoint]), ProjectsModule],
   providers: [EndpointRepository, ...USE_CASES],
   exports: USE_CASES,
 })

@@ -1,6 +1,9 @@
 export * from './endpoints.module';
 export type { Endpoint, EndpointSecret, EndpointStatus } from './entities/endpoint.entity';
-export { currentSecret } from './endpoint-secret';
+export { currentSecret, generateEndpointSecret } from './endpoint-secret';
+export * from './endpoint-credentials';
+export * from './dtos/endpoint-credentials.dto';
+export * from './usecases/expire-endpoint-secret/expire-endpoint-secret.usecase';
 export * from './dtos/endpoint.dto';
 export * from './usecases/activate-endpoint/activate-endpoint.usecase';
 export * from './usecases/create-endpoint/create-endpoint.usecase';

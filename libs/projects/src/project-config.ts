@@ -1,6 +1,7 @@
 import { DEFAULT_RETRY_CONFIG, definedFields, mergeRetryConfig, RetryConfig } from '@caravan/common';
 
-export type SignatureScheme = 'simple';
+export type SignatureScheme = 'simple' | 'advanced' | 'standard-webhooks';
+export const SIGNATURE_SCHEMES: SignatureScheme[] = ['simple', 'advanced', 'standard-webhooks'];
 export type SignatureHash = 'sha256' | 'sha512';
 export type SignatureEncoding = 'hex' | 'base64';
 

@@ -9,6 +9,8 @@ import {
   DeleteEndpoint,
   EndpointResponse,
   EndpointSecretResponse,
+  ExpireEndpointSecret,
+  ExpireSecretDto,
   GetEndpoint,
   GetEndpointSecret,
   ListEndpoints,
@@ -46,6 +48,7 @@ export class EndpointsController {
     private readonly activateEndpoint: ActivateEndpoint,
     private readonly releaseBacklog: ReleaseEndpointBacklog,
     private readonly getEndpointSecret: GetEndpointSecret,
+    private readonly expireEndpointSecret: ExpireEndpointSecret,
   ) {}
 
   @Post()
@@ -97,6 +100,17 @@ export class EndpointsController {
     const endpoint = await this.activateEndpoint.execute(projectId, id);
     await this.releaseBacklog.execute(projectId, id);
     return presentEndpoint(endpoint);
+  }
+
+  @Post(':endpoint_id/expire_secret')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EndpointResponse, description: 'A new current secret; the old ones sign beside it for expiration_hours.' })
+  async expireSecret(
+    @Param('project_id') projectId: string,
+    @endpointId() id: string,
+    @Body() body: ExpireSecretDto,
+  ): Promise<EndpointResponse> {
+    return presentEndpoint(await this.expireEndpointSecret.execute(projectId, id, body));
   }
 
   @Get(':endpoint_id/secret')

@@ -15,7 +15,7 @@ describe('loadConfig', () => {
   });
 
   it('turns migrations off by default in production', () => {
-    assert.equal(loadConfig({ CARAVAN_ENV: 'production' }).database.migrate, false);
+    assert.equal(loadConfig({ CARAVAN_ENV: 'production', CARAVAN_ENCRYPTION_KEY: 'k'.repeat(32) }).database.migrate, false);
   });
 
   it('names every invalid variable in one error', () => {
@@ -40,6 +40,88 @@ describe('loadConfig', () => {
     assert.throws(
       () => loadConfig({ DATABASE_URL: 'postgres://user:secret@host:notaport/db' }),
       (error: unknown) => !String(error).includes('secret'),
+    );
+  });
+});
+
+describe('loadConfig: egress settings', () => {
+  it('allows loopback on any port outside production, and only ports 80 and 443 otherwise', () => {
+    for (const env of ['development', 'test']) {
+      const egress = loadConfig({ CARAVAN_ENV: env }).egress;
+      assert.deepEqual(egress.allowCidrs, ['127.0.0.0/8', '::1/128']);
+      assert.deepEqual(egress.allowedPorts, [80, 443]);
+    }
+    const production = loadConfig({ CARAVAN_ENV: 'production', CARAVAN_ENCRYPTION_KEY: 'k'.repeat(32) }).egress;
+    assert.deepEqual(production.allowCidrs, []);
+    assert.deepEqual(production.allowedPorts, [80, 443]);
+  });
+
+  it('has no proxy, token, deny lists or static hosts by default', () => {
+    const egress = loadConfig({}).egress;
+    assert.equal(egress.port, 4750);
+    assert.equal(egress.proxyUrl, null);
+    assert.equal(egress.proxyToken, null);
+    assert.deepEqual([egress.denyCidrs, egress.allowHosts, egress.denyHosts], [[], [], []]);
+    assert.deepEqual(egress.staticHosts, {});
+  });
+
+  it('reads an allow-list set to the empty string as empty, not as the default', () => {
+    assert.deepEqual(loadConfig({ CARAVAN_ENV: 'development', CARAVAN_EGRESS_ALLOW_CIDRS: '' }).egress.allowCidrs, []);
+  });
+
+  it('reads lists, ports, host patterns and static hosts', () => {
+    const egress = loadConfig({
+      CARAVAN_EGRESS_ALLOW_CIDRS: '10.1.0.0/16, fd00::/8,192.168.1.7',
+      CARAVAN_EGRESS_DENY_CIDRS: '10.1.2.0/24',
+      CARAVAN_EGRESS_ALLOW_HOSTS: 'Hooks.Internal.,*.corp.example',
+      CARAVAN_EGRESS_DENY_HOSTS: 'secret.corp.example',
+      CARAVAN_EGRESS_ALLOWED_PORTS: '443, 8443',
+      CARAVAN_EGRESS_STATIC_HOSTS: 'receiver.example.com=127.0.0.1, mixed.example.com=127.0.0.1,MIXED.example.com=::1',
+      CARAVAN_EGRESS_PROXY_URL: 'http://caravan:token@egress:4750',
+      CARAVAN_EGRESS_PROXY_TOKEN: 'a-token-of-24-characters',
+    }).egress;
+    assert.deepEqual(egress.allowCidrs, ['10.1.0.0/16', 'fd00::/8', '192.168.1.7']);
+    assert.deepEqual(egress.denyCidrs, ['10.1.2.0/24']);
+    assert.deepEqual(egress.allowHosts, ['hooks.internal', '*.corp.example']);
+    assert.deepEqual(egress.denyHosts, ['secret.corp.example']);
+    assert.deepEqual(egress.allowedPorts, [443, 8443]);
+    assert.deepEqual(egress.staticHosts, { 'receiver.example.com': ['127.0.0.1'], 'mixed.example.com': ['127.0.0.1', '::1'] });
+    assert.equal(egress.proxyUrl, 'http://caravan:token@egress:4750');
+    assert.equal(egress.proxyToken, 'a-token-of-24-characters');
+  });
+
+  it('accepts "any" as the port list', () => {
+    assert.equal(loadConfig({ CARAVAN_EGRESS_ALLOWED_PORTS: 'any' }).egress.allowedPorts, 'any');
+  });
+
+  it('names each bad egress variable', () => {
+    assert.throws(
+      () =>
+        loadConfig({
+          CARAVAN_EGRESS_ALLOW_CIDRS: '10.0.0.0/33',
+          CARAVAN_EGRESS_DENY_CIDRS: '0177.0.0.1/8',
+          CARAVAN_EGRESS_ALLOW_HOSTS: '10.0.0.1',
+          CARAVAN_EGRESS_DENY_HOSTS: 'bad host',
+          CARAVAN_EGRESS_ALLOWED_PORTS: '80,0,http',
+          CARAVAN_EGRESS_STATIC_HOSTS: 'receiver.example.com=localhost',
+          CARAVAN_EGRESS_PROXY_URL: 'socks5://egress:1080',
+          CARAVAN_EGRESS_PROXY_TOKEN: 'short',
+        }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        const message = error.message;
+        assert.match(message, /CARAVAN_EGRESS_ALLOW_CIDRS has an invalid CIDR "10\.0\.0\.0\/33": the prefix must be from 0 to 32/);
+        assert.match(message, /CARAVAN_EGRESS_DENY_CIDRS has an invalid CIDR "0177\.0\.0\.1\/8": not an IPv4 or IPv6 address/);
+        assert.match(message, /CARAVAN_EGRESS_ALLOW_HOSTS lists names only; put the address "10\.0\.0\.1" in a _CIDRS variable/);
+        assert.match(message, /CARAVAN_EGRESS_DENY_HOSTS has an invalid host name "bad host"/);
+        assert.match(message, /CARAVAN_EGRESS_ALLOWED_PORTS must be ports from 1 to 65535 .* \(got "0"\)/);
+        assert.match(message, /CARAVAN_EGRESS_ALLOWED_PORTS must be ports .* \(got "http"\)/);
+        assert.match(message, /CARAVAN_EGRESS_STATIC_HOSTS must be name=address pairs .* \(got "receiver\.example\.com=localhost"\)/);
+        assert.match(message, /CARAVAN_EGRESS_PROXY_URL must use http: or https:/);
+        assert.match(message, /CARAVAN_EGRESS_PROXY_TOKEN must be at least 16 characters/);
+        assert.equal(error.problems.length, 9);
+        return true;
+      },
     );
   });
 });

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 export type CaravanEnvironment = 'development' | 'production' | 'test';
@@ -31,10 +32,26 @@ export interface CaravanConfig {
   };
   egress: {
     port: number;
+    /** Where the agent sends deliveries through (part B); null sends them directly. */
+    proxyUrl: string | null;
+    /** When set, the proxy requires `Proxy-Authorization: Bearer <token>` (or Basic with it as password). */
+    proxyToken: string | null;
+    /** Destinations allowed despite the SSRF policy's default denies, on any port. */
+    allowCidrs: string[];
+    denyCidrs: string[];
+    allowHosts: string[];
+    denyHosts: string[];
+    /** Ports a destination that is not allow-listed may use. */
+    allowedPorts: number[] | 'any';
+    /** Resolver override, like a hosts file: lower-case name to its addresses. */
+    staticHosts: Record<string, string[]>;
   };
   auth: {
     rootApiKey: string | null;
   };
+  /** Key material for secrets at rest; null outside production means "generate one in dataDir". */
+  encryptionKey: string | null;
+  dataDir: string;
   delivery: {
     defaultTimeoutSeconds: number;
     responseBodyLimitBytes: number;
@@ -129,6 +146,92 @@ class EnvReader {
     }
     return value;
   }
+
+  optionalUrl(name: string, protocols: string[]): string | null {
+    return this.raw(name) === undefined ? null : this.url(name, '', protocols);
+  }
+
+  optionalToken(name: string, minLength: number): string | null {
+    const value = this.optionalString(name, minLength);
+    if (value !== null && !/^[\x21-\x7e]+$/.test(value)) {
+      this.problems.push(`${name} must be printable ASCII without spaces`);
+      return null;
+    }
+    return value;
+  }
+
+  /**
+   * A comma-separated list. Unlike other variables, a list set to the empty string means an empty
+   * list, not the default: `CARAVAN_EGRESS_ALLOW_CIDRS=` turns the development allow-list off.
+   */
+  list(name: string, fallback: string[]): string[] {
+    const value = this.env[name];
+    if (value === undefined) return fallback;
+    return value
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  }
+
+  cidrList(name: string, fallback: string[]): string[] {
+    const entries = this.list(name, fallback);
+    for (const entry of entries) {
+      const problem = cidrProblem(entry);
+      if (problem) this.problems.push(`${name} has an invalid CIDR "${entry}": ${problem}`);
+    }
+    return entries;
+  }
+
+  hostList(name: string): string[] {
+    const entries = this.list(name, []).map((entry) => entry.toLowerCase().replace(/\.$/, ''));
+    for (const entry of entries) {
+      if (isIP(entry.replace(/^\[|\]$/g, ''))) this.problems.push(`${name} lists names only; put the address "${entry}" in a _CIDRS variable`);
+      else if (!HOST_PATTERN.test(entry)) this.problems.push(`${name} has an invalid host name "${entry}" (a name, or *.name for every name below it)`);
+    }
+    return entries;
+  }
+
+  /** `80,443`, or `any`. */
+  portList(name: string, fallback: number[]): number[] | 'any' {
+    const entries = this.list(name, fallback.map(String));
+    if (entries.length === 1 && ['any', '*'].includes(entries[0].toLowerCase())) return 'any';
+    const ports: number[] = [];
+    for (const entry of entries) {
+      const port = Number(entry);
+      if (/^\d+$/.test(entry) && port >= 1 && port <= 65535) ports.push(port);
+      else this.problems.push(`${name} must be ports from 1 to 65535 separated by commas, or "any" (got "${entry}")`);
+    }
+    return ports;
+  }
+
+  /** `name=address,name=address`; a name listed twice has several addresses. */
+  staticHosts(name: string): Record<string, string[]> {
+    const hosts: Record<string, string[]> = {};
+    for (const entry of this.list(name, [])) {
+      const [host, address, extra] = entry.split('=').map((part) => part.trim());
+      const hostName = (host ?? '').toLowerCase().replace(/\.$/, '');
+      if (extra !== undefined || !address || !HOST_NAME.test(hostName) || !isIP(address)) {
+        this.problems.push(`${name} must be name=address pairs separated by commas, with an IP address (got "${entry}")`);
+        continue;
+      }
+      (hosts[hostName] ??= []).push(address);
+    }
+    return hosts;
+  }
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/;
+const HOST_PATTERN = /^(?:\*\.)?(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/;
+
+/** Why `10.0.0.0/8`-style text is not a CIDR (a bare address counts as one address), or null. */
+function cidrProblem(entry: string): string | null {
+  const [address, prefix, extra] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined || address.includes('%')) return 'not an IPv4 or IPv6 address in standard notation';
+  if (prefix === undefined) return null;
+  const bits = family === 4 ? 32 : 128;
+  if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > bits) return `the prefix must be from 0 to ${bits}`;
+  return null;
 }
 
 function redactUrl(value: string): string {
@@ -175,10 +278,22 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
     },
     egress: {
       port: read.int('CARAVAN_EGRESS_PORT', 4750, 0, 65535),
+      proxyUrl: read.optionalUrl('CARAVAN_EGRESS_PROXY_URL', ['http:', 'https:']),
+      proxyToken: read.optionalToken('CARAVAN_EGRESS_PROXY_TOKEN', 16),
+      // Outside production, local receivers (loopback) are allowed, and being allow-listed they may use
+      // any port: no separate development port rule is needed.
+      allowCidrs: read.cidrList('CARAVAN_EGRESS_ALLOW_CIDRS', production ? [] : ['127.0.0.0/8', '::1/128']),
+      denyCidrs: read.cidrList('CARAVAN_EGRESS_DENY_CIDRS', []),
+      allowHosts: read.hostList('CARAVAN_EGRESS_ALLOW_HOSTS'),
+      denyHosts: read.hostList('CARAVAN_EGRESS_DENY_HOSTS'),
+      allowedPorts: read.portList('CARAVAN_EGRESS_ALLOWED_PORTS', [80, 443]),
+      staticHosts: read.staticHosts('CARAVAN_EGRESS_STATIC_HOSTS'),
     },
     auth: {
       rootApiKey: read.optionalString('CARAVAN_ROOT_API_KEY', 24),
     },
+    encryptionKey: read.optionalString('CARAVAN_ENCRYPTION_KEY', 32),
+    dataDir: read.string('CARAVAN_DATA_DIR', './.caravan/data'),
     delivery: {
       defaultTimeoutSeconds: read.int('CARAVAN_DELIVERY_TIMEOUT_SECONDS', 30, 1, 300),
       responseBodyLimitBytes: read.int('CARAVAN_RESPONSE_BODY_LIMIT_BYTES', 16 * 1024, 0, 1024 * 1024),
@@ -186,6 +301,9 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
     logLevel: read.oneOf('CARAVAN_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
   };
 
+  if (production && !config.encryptionKey && !read.raw('CARAVAN_ENCRYPTION_KEY')) {
+    read.problems.push('CARAVAN_ENCRYPTION_KEY is required in production (32+ characters, e.g. `openssl rand -base64 32`)');
+  }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;
 }

@@ -1,7 +1,11 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
+import { createHash } from 'node:crypto';
 import { Agent, errors, request } from 'undici';
+import type { ClientCertificate } from '@caravan/endpoints';
 import type { OutgoingRequest } from '../delivery-request';
+
+const MAX_CERTIFICATE_AGENTS = 256;
 
 export type SendResult =
   | { kind: 'response'; statusCode: number; headers: Record<string, string>; body: string; durationMs: number }
@@ -19,12 +23,20 @@ export class HttpSender implements OnModuleDestroy {
     connect: { timeout: 10_000 },
   });
 
-  async send(outgoing: OutgoingRequest, timeoutMs: number, bodyLimitBytes: number): Promise<SendResult> {
+  // Endpoints with a client certificate (mTLS) get a pool of their own, kept while in use.
+  private readonly certificateAgents = new Map<string, Agent>();
+
+  async send(
+    outgoing: OutgoingRequest,
+    timeoutMs: number,
+    bodyLimitBytes: number,
+    clientCertificate: ClientCertificate | null = null,
+  ): Promise<SendResult> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const response = await request(outgoing.url, {
-        dispatcher: this.agent,
+        dispatcher: clientCertificate ? this.agentWith(clientCertificate) : this.agent,
         method: outgoing.method,
         headers: outgoing.headers,
         body: outgoing.body,
@@ -40,7 +52,24 @@ export class HttpSender implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.agent.close();
+    await Promise.all([this.agent.close(), ...[...this.certificateAgents.values()].map((agent) => agent.close())]);
+  }
+
+  private agentWith(certificate: ClientCertificate): Agent {
+    const key = createHash('sha256').update(certificate.cert).update(certificate.key).digest('hex');
+    let agent = this.certificateAgents.get(key);
+    if (agent) {
+      this.certificateAgents.delete(key); // re-insert: the map's order is least recently used first
+    } else {
+      agent = new Agent({ keepAliveTimeout: 10_000, connections: 16, connect: { timeout: 10_000, cert: certificate.cert, key: certificate.key } });
+      if (this.certificateAgents.size >= MAX_CERTIFICATE_AGENTS) {
+        const [oldestKey, oldest] = this.certificateAgents.entries().next().value!;
+        this.certificateAgents.delete(oldestKey);
+        void oldest.close();
+      }
+    }
+    this.certificateAgents.set(key, agent);
+    return agent;
   }
 }
 

@@ -10,12 +10,16 @@ import {
   IsString,
   IsUrl,
   Max,
+  Matches,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { describeClientCertificate } from '../endpoint-credentials';
+import { PRINTABLE_SECRET } from '../endpoint-secret';
 import type { Endpoint, EndpointStatus } from '../entities/endpoint.entity';
+import { EndpointAuthenticationDto, EndpointAuthenticationView, EndpointTlsDto, EndpointTlsView } from './endpoint-credentials.dto';
 
 const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, max_allowed_length: 2048 };
 const URL_MESSAGE = { message: 'url must be an http(s) URL' };
@@ -45,11 +49,12 @@ export class CreateEndpointDto {
   @MaxLength(200)
   owner_id?: string;
 
-  @ApiPropertyOptional({ description: 'Signing secret; generated when absent.', minLength: 16 })
+  @ApiPropertyOptional({ description: 'Signing secret (printable ASCII); generated as whsec_... when absent.', minLength: 16 })
   @IsOptional()
   @IsString()
   @MinLength(16)
   @MaxLength(200)
+  @Matches(PRINTABLE_SECRET, { message: 'secret must be printable ASCII without spaces' })
   secret?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 120, default: 30 })
@@ -88,6 +93,18 @@ export class CreateEndpointDto {
   @ValidateNested()
   @Type(() => RetryConfigDto)
   retry?: RetryConfigDto;
+
+  @ApiPropertyOptional({ type: EndpointAuthenticationDto, nullable: true, description: 'Sent with every delivery; stored encrypted.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EndpointAuthenticationDto)
+  authentication?: EndpointAuthenticationDto | null;
+
+  @ApiPropertyOptional({ type: EndpointTlsDto, nullable: true, description: 'Client certificate for mTLS; the key is stored encrypted.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EndpointTlsDto)
+  tls?: EndpointTlsDto | null;
 }
 
 /** Any create field but the secret (rotated separately) and status (pause/activate); null clears optional ones. */
@@ -109,6 +126,9 @@ export class EndpointResponse {
   disabled_reason: string | null;
   @ApiProperty({ nullable: true, type: String }) disabled_at: string | null;
   @ApiProperty({ nullable: true, type: RetryConfigDto }) retry: Partial<RetryConfig> | null;
+  @ApiProperty({ nullable: true, type: EndpointAuthenticationView, description: 'Without its secret parts.' })
+  authentication: EndpointAuthenticationView | null;
+  @ApiProperty({ nullable: true, type: EndpointTlsView }) tls: EndpointTlsView | null;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
 }
@@ -134,6 +154,10 @@ export function presentEndpoint(endpoint: Endpoint): EndpointResponse {
     disabled_reason: endpoint.disabledReason,
     disabled_at: endpoint.disabledAt?.toISOString() ?? null,
     retry: endpoint.retry,
+    authentication: endpoint.authentication
+      ? { type: endpoint.authentication.type, ...(endpoint.authentication.header_name ? { header_name: endpoint.authentication.header_name } : {}) }
+      : null,
+    tls: describeClientCertificate(endpoint.tls),
     created_at: endpoint.createdAt.toISOString(),
     updated_at: endpoint.updatedAt.toISOString(),
   };

@@ -3,10 +3,25 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 
 export type EndpointStatus = 'active' | 'paused' | 'inactive';
 
+/** One signing secret; `value` is sealed (AES-256-GCM) at rest. */
 export interface EndpointSecret {
   value: string;
   created_at: string;
   expires_at: string | null;
+}
+
+/** Credentials the endpoint expects with every delivery; `sealed` holds them encrypted. */
+export interface StoredAuthentication {
+  type: 'api_key' | 'basic';
+  /** The api_key header's name (not a secret), shown back to the user. */
+  header_name?: string;
+  sealed: string;
+}
+
+/** A client certificate for mTLS: the certificate is public, its key is sealed. */
+export interface StoredClientCertificate {
+  client_cert: string;
+  sealed_key: string;
 }
 
 @Entity('endpoints')
@@ -58,6 +73,12 @@ export class Endpoint {
 
   @Column('jsonb', { nullable: true })
   retry: Partial<RetryConfig> | null;
+
+  @Column('jsonb', { nullable: true })
+  authentication: StoredAuthentication | null;
+
+  @Column('jsonb', { nullable: true })
+  tls: StoredClientCertificate | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -16,15 +16,26 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { Project, ProjectType } from '../entities/project.entity';
-import { ProjectConfig, resolveProjectConfig, SignatureEncoding, SignatureHash, SignatureScheme } from '../project-config';
+import {
+  ProjectConfig,
+  resolveProjectConfig,
+  SIGNATURE_SCHEMES,
+  SignatureEncoding,
+  SignatureHash,
+  SignatureScheme,
+} from '../project-config';
 
 export class SignatureConfigDto {
-  @ApiPropertyOptional({ enum: ['simple'], description: 'More schemes arrive with secret rotation.' })
+  @ApiPropertyOptional({
+    enum: SIGNATURE_SCHEMES,
+    description:
+      'simple: HMAC of the body in one header; advanced: Convoy\'s t=<ts>,v1=<sig> with one v1 per active secret; standard-webhooks: the Standard Webhooks headers.',
+  })
   @IsOptional()
-  @IsIn(['simple'])
+  @IsIn(SIGNATURE_SCHEMES, { message: `scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}` })
   scheme?: SignatureScheme;
 
-  @ApiPropertyOptional({ example: 'X-Caravan-Signature' })
+  @ApiPropertyOptional({ example: 'X-Caravan-Signature', description: 'simple and advanced (X-Convoy-Signature for Convoy receivers).' })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9-]{1,100}$/, { message: 'header must be an HTTP header name (letters, digits, -)' })

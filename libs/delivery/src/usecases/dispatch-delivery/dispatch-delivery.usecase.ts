@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId } from '@caravan/common';
-import { currentSecret, DisableEndpoint, Endpoint, FindEndpoints } from '@caravan/endpoints';
+import { DisableEndpoint, Endpoint, EndpointCredentials, FindEndpoints } from '@caravan/endpoints';
 import { GetEvent } from '@caravan/events';
 import { CircuitBreakerConfig, GetProject, RateLimitConfig } from '@caravan/projects';
 import { DeliverJob, JobQueue } from '@caravan/queue';
 import { GetSubscription } from '@caravan/subscriptions';
 import { CircuitBreaker } from '../../circuit-breaker/circuit-breaker';
 import { BreakerSettings } from '../../circuit-breaker/circuit-breaker-state';
-import { buildDeliveryRequest, OutgoingRequest } from '../../delivery-request';
+import { buildDeliveryRequest, loggableHeaders, OutgoingRequest } from '../../delivery-request';
 import { RateLimit, RateLimiter } from '../../rate-limit/rate-limiter';
 import { DeliveryAttempt } from '../../entities/delivery-attempt.entity';
 import { HttpSender, SendResult } from '../../http/http-sender';
@@ -46,6 +46,7 @@ export class DispatchDelivery {
     private readonly breaker: CircuitBreaker,
     private readonly rateLimiter: RateLimiter,
     private readonly disableEndpoint: DisableEndpoint,
+    private readonly credentials: EndpointCredentials,
     @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {
     this.userAgent = `Caravan/${config.version}`;
@@ -63,7 +64,8 @@ export class DispatchDelivery {
     // Gates come before the claim: waiting for them is not an attempt.
     const breakerSettings = toBreakerSettings(project.config.circuit_breaker);
     const gate = await this.breaker.allow(endpoint.id, breakerSettings);
-    if (!gate.allowed) return { deferMs: withJitter(gate.retryAfterMs), reason: 'circuit-open', slotReserved: false };
+    if (!gate.allowed)
+      return { deferMs: withJitter(gate.retryAfterMs), reason: 'circuit-open', slotReserved: false };
     const limit = rateLimitOf(endpoint, project.config.rate_limit);
     if (limit && !job.rateLimitSlotReserved) {
       const waitMs = await this.rateLimiter.reserve(endpoint.id, limit);
@@ -76,37 +78,75 @@ export class DispatchDelivery {
 
     const [event, subscription] = await Promise.all([
       this.getEvent.execute(claimed.projectId, claimed.eventId),
-      claimed.subscriptionId ? this.getSubscription.execute(claimed.projectId, claimed.subscriptionId).catch(() => null) : null,
+      claimed.subscriptionId
+        ? this.getSubscription.execute(claimed.projectId, claimed.subscriptionId).catch(() => null)
+        : null,
     ]);
-    const signature = project.config.signature;
-    const secret = currentSecret(endpoint.secrets);
-    const request = buildDeliveryRequest({
-      url: endpoint.url,
-      payload: event.payload,
-      eventId: event.id,
-      eventType: event.eventType,
-      deliveryId: claimed.id,
-      attempt: claimed.attemptCount,
-      customHeaders: event.customHeaders,
-      secret: secret?.value ?? '',
-      signature: { header: signature.header, hash: signature.hash, encoding: signature.encoding },
-      userAgent: this.userAgent,
-    });
+    let request: OutgoingRequest;
+    try {
+      request = buildDeliveryRequest({
+        url: endpoint.url,
+        payload: event.payload,
+        eventId: event.id,
+        eventType: event.eventType,
+        deliveryId: claimed.id,
+        attempt: claimed.attemptCount,
+        customHeaders: event.customHeaders,
+        secrets: this.credentials.activeSecrets(endpoint),
+        signature: project.config.signature,
+        timestamp: Math.floor(Date.now() / 1000),
+        authentication: this.credentials.authenticationHeaders(endpoint),
+        userAgent: this.userAgent,
+      });
+    } catch (error) {
+      // A secret the scheme cannot use (e.g. not whsec_ after a scheme change): retrying cannot help.
+      return this.recordUnsendable(
+        claimed,
+        endpoint,
+        `cannot sign the delivery: ${(error as Error).message}`,
+      );
+    }
 
     const result = await this.sender.send(
       request,
       endpoint.httpTimeoutSeconds * 1000,
       this.config.delivery.responseBodyLimitBytes,
+      this.credentials.clientCertificate(endpoint),
     );
     // The most specific settings win, field by field: subscription, then endpoint, then project.
-    const policy = new RetryPolicy(mergeRetryConfig(mergeRetryConfig(project.config.retry, endpoint.retry), subscription?.retry));
+    const policy = new RetryPolicy(
+      mergeRetryConfig(mergeRetryConfig(project.config.retry, endpoint.retry), subscription?.retry),
+    );
     const outcome = decideOutcome(result, claimed.attemptCount, policy);
-    const recorded = await this.deliveries.recordAttempt(claimed, toAttempt(claimed, request, result), outcome);
+    const recorded = await this.deliveries.recordAttempt(
+      claimed,
+      toAttempt(claimed, request, result),
+      outcome,
+    );
     if (!recorded) return 'claim-lost';
 
     if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome);
     await this.judgeEndpoint(endpoint, outcome, breakerSettings, project.config.disable_endpoint_on_failure);
     return 'sent';
+  }
+
+  private async recordUnsendable(
+    claimed: ClaimedDelivery,
+    endpoint: Endpoint,
+    error: string,
+  ): Promise<DispatchResult> {
+    const attempt = toAttempt(
+      claimed,
+      { url: endpoint.url, method: 'POST', headers: {}, body: '', sensitiveHeaders: [] },
+      { kind: 'error', error, durationMs: 0 },
+    );
+    const outcome: DeliveryOutcome = {
+      status: 'failure',
+      nextAttemptAt: new Date(),
+      lastStatusCode: null,
+      lastError: error,
+    };
+    return (await this.deliveries.recordAttempt(claimed, attempt, outcome)) ? 'sent' : 'claim-lost';
   }
 
   /** Feeds the breaker; an endpoint whose circuit keeps opening is set inactive, its deliveries kept. */
@@ -118,7 +158,9 @@ export class DispatchDelivery {
   ): Promise<void> {
     const verdict = await this.breaker.record(endpoint.id, outcome.status === 'success', settings);
     if (verdict.tripped) {
-      this.logger.warn(`circuit of endpoint ${endpoint.id} opened (${verdict.next.trips} time(s) in a row): ${outcome.lastError}`);
+      this.logger.warn(
+        `circuit of endpoint ${endpoint.id} opened (${verdict.next.trips} time(s) in a row): ${outcome.lastError}`,
+      );
     }
     if (verdict.exhausted && disableOnFailure) {
       await this.disableEndpoint.execute(
@@ -129,7 +171,11 @@ export class DispatchDelivery {
     }
   }
 
-  private async scheduleRetry(claimed: ClaimedDelivery, endpoint: Endpoint, outcome: DeliveryOutcome): Promise<void> {
+  private async scheduleRetry(
+    claimed: ClaimedDelivery,
+    endpoint: Endpoint,
+    outcome: DeliveryOutcome,
+  ): Promise<void> {
     const job = {
       projectId: claimed.projectId,
       deliveryId: claimed.id,
@@ -139,7 +185,9 @@ export class DispatchDelivery {
     };
     // The retry is already recorded as due in Postgres; if Redis is unreachable the sweeper sends it.
     await this.queue.deliver([job]).catch((error: unknown) => {
-      this.logger.warn(`retry of delivery ${claimed.id} not queued (${String(error)}); the sweeper will send it`);
+      this.logger.warn(
+        `retry of delivery ${claimed.id} not queued (${String(error)}); the sweeper will send it`,
+      );
     });
   }
 }
@@ -147,15 +195,28 @@ export class DispatchDelivery {
 function decideOutcome(result: SendResult, attempt: number, policy: RetryPolicy): DeliveryOutcome {
   const now = Date.now();
   if (result.kind === 'response' && result.statusCode >= 200 && result.statusCode < 300) {
-    return { status: 'success', nextAttemptAt: new Date(now), lastStatusCode: result.statusCode, lastError: null };
+    return {
+      status: 'success',
+      nextAttemptAt: new Date(now),
+      lastStatusCode: result.statusCode,
+      lastError: null,
+    };
   }
   const lastStatusCode = result.kind === 'response' ? result.statusCode : null;
   const lastError = result.kind === 'response' ? `endpoint answered ${result.statusCode}` : result.error;
-  const failure = { statusCode: lastStatusCode, retryAfter: result.kind === 'response' ? result.headers['retry-after'] : undefined };
+  const failure = {
+    statusCode: lastStatusCode,
+    retryAfter: result.kind === 'response' ? result.headers['retry-after'] : undefined,
+  };
   if (!policy.canRetryAfter(attempt, failure)) {
     return { status: 'failure', nextAttemptAt: new Date(now), lastStatusCode, lastError };
   }
-  return { status: 'retry', nextAttemptAt: new Date(now + policy.nextDelay(attempt, failure)), lastStatusCode, lastError };
+  return {
+    status: 'retry',
+    nextAttemptAt: new Date(now + policy.nextDelay(attempt, failure)),
+    lastStatusCode,
+    lastError,
+  };
 }
 
 function toBreakerSettings(config: CircuitBreakerConfig): BreakerSettings {
@@ -170,8 +231,11 @@ function toBreakerSettings(config: CircuitBreakerConfig): BreakerSettings {
 }
 
 function rateLimitOf(endpoint: Endpoint, projectDefault: RateLimitConfig | null): RateLimit | null {
-  if (endpoint.rateLimit) return { count: endpoint.rateLimit, durationMs: (endpoint.rateLimitDurationSeconds ?? 1) * 1000 };
-  return projectDefault ? { count: projectDefault.count, durationMs: projectDefault.duration_seconds * 1000 } : null;
+  if (endpoint.rateLimit)
+    return { count: endpoint.rateLimit, durationMs: (endpoint.rateLimitDurationSeconds ?? 1) * 1000 };
+  return projectDefault
+    ? { count: projectDefault.count, durationMs: projectDefault.duration_seconds * 1000 }
+    : null;
 }
 
 /** Deliveries held by an open circuit do not all come back in the same millisecond. */
@@ -187,7 +251,7 @@ function toAttempt(claimed: ClaimedDelivery, request: OutgoingRequest, result: S
   attempt.attemptNumber = claimed.attemptCount;
   attempt.requestUrl = request.url;
   attempt.requestMethod = request.method;
-  attempt.requestHeaders = request.headers;
+  attempt.requestHeaders = loggableHeaders(request);
   attempt.durationMs = result.durationMs;
   if (result.kind === 'response') {
     attempt.responseStatusCode = result.statusCode;

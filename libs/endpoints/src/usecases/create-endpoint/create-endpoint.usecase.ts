@@ -1,18 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CARAVAN_CONFIG, CaravanConfig, newId } from '@caravan/common';
+import { CARAVAN_CONFIG, CaravanConfig, InvalidInputError, newId } from '@caravan/common';
+import { GetProject } from '@caravan/projects';
 import { CreateEndpointDto } from '../../dtos/endpoint.dto';
+import { EndpointCredentials } from '../../endpoint-credentials';
 import { Endpoint } from '../../entities/endpoint.entity';
-import { generateEndpointSecret } from '../../endpoint-secret';
+import { generateEndpointSecret, secretFitsScheme } from '../../endpoint-secret';
 import { EndpointRepository } from '../../repositories/endpoint.repository';
 
 @Injectable()
 export class CreateEndpoint {
   constructor(
     private readonly endpoints: EndpointRepository,
+    private readonly credentials: EndpointCredentials,
+    private readonly getProject: GetProject,
     @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {}
 
-  execute(projectId: string, command: CreateEndpointDto): Promise<Endpoint> {
+  async execute(projectId: string, command: CreateEndpointDto): Promise<Endpoint> {
+    if (command.secret) await this.assertSecretFits(projectId, command.secret);
     const endpoint = new Endpoint();
     endpoint.id = newId();
     endpoint.projectId = projectId;
@@ -22,8 +27,10 @@ export class CreateEndpoint {
     endpoint.ownerId = command.owner_id ?? null;
     endpoint.status = command.status ?? 'active';
     endpoint.secrets = [
-      { value: command.secret ?? generateEndpointSecret(), created_at: new Date().toISOString(), expires_at: null },
+      { value: this.credentials.sealSecret(command.secret ?? generateEndpointSecret()), created_at: new Date().toISOString(), expires_at: null },
     ];
+    endpoint.authentication = command.authentication ? this.credentials.sealAuthentication(command.authentication) : null;
+    endpoint.tls = command.tls ? this.credentials.sealClientCertificate(command.tls) : null;
     endpoint.httpTimeoutSeconds = command.http_timeout_seconds ?? this.config.delivery.defaultTimeoutSeconds;
     endpoint.supportEmail = command.support_email ?? null;
     endpoint.rateLimit = command.rate_limit ?? null;
@@ -32,5 +39,12 @@ export class CreateEndpoint {
     endpoint.disabledAt = null;
     endpoint.retry = command.retry ? { ...command.retry } : null;
     return this.endpoints.save(endpoint);
+  }
+
+  private async assertSecretFits(projectId: string, secret: string): Promise<void> {
+    const { scheme } = (await this.getProject.execute(projectId)).config.signature;
+    if (!secretFitsScheme(secret, scheme)) {
+      throw new InvalidInputError('secret must be whsec_<base64 of 24+ bytes> for the standard-webhooks scheme', 'secret');
+    }
   }
 }

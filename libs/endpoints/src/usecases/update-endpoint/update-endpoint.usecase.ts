@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { definedFields } from '@caravan/common';
 import { UpdateEndpointDto } from '../../dtos/endpoint.dto';
+import { EndpointCredentials } from '../../endpoint-credentials';
 import { Endpoint } from '../../entities/endpoint.entity';
 import { EndpointRepository } from '../../repositories/endpoint.repository';
 import { GetEndpoint } from '../get-endpoint/get-endpoint.usecase';
@@ -10,6 +11,7 @@ export class UpdateEndpoint {
   constructor(
     private readonly endpoints: EndpointRepository,
     private readonly getEndpoint: GetEndpoint,
+    private readonly credentials: EndpointCredentials,
   ) {}
 
   async execute(projectId: string, endpointId: string, command: UpdateEndpointDto): Promise<Endpoint> {
@@ -23,6 +25,10 @@ export class UpdateEndpoint {
     if (command.rate_limit !== undefined) endpoint.rateLimit = command.rate_limit;
     if (command.rate_limit_duration_seconds !== undefined) endpoint.rateLimitDurationSeconds = command.rate_limit_duration_seconds;
     if (endpoint.rateLimit && !endpoint.rateLimitDurationSeconds) endpoint.rateLimitDurationSeconds = 1;
+    if (command.authentication !== undefined) {
+      endpoint.authentication = command.authentication ? this.credentials.sealAuthentication(command.authentication) : null;
+    }
+    if (command.tls !== undefined) endpoint.tls = command.tls ? this.credentials.sealClientCertificate(command.tls) : null;
     if (command.retry !== undefined) endpoint.retry = command.retry ? { ...endpoint.retry, ...definedFields(command.retry) } : null;
     return this.endpoints.save(endpoint);
   }
