@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '@caravan/common';
-import { EgressGuard, EgressPolicy, HostResolver, InvalidEgressSetting } from '@caravan/egress';
+import { egressGuardFrom, InvalidEgressSetting } from '@caravan/egress';
 import { EgressProxyServer } from './egress-proxy-server';
 import { ProxyAuthorization } from './proxy-authorization';
 
@@ -10,9 +10,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const { egress } = config;
-  const policy = new EgressPolicy(egress);
   const proxy = new EgressProxyServer({
-    guard: new EgressGuard(policy, new HostResolver(egress.staticHosts)),
+    guard: egressGuardFrom(egress),
     authorization: new ProxyAuthorization(egress.proxyToken),
     logAllowed: config.logLevel === 'info' || config.logLevel === 'debug',
   });

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
+import { EgressGuard, egressGuardFrom } from '@caravan/egress';
 import { ProjectsModule } from '@caravan/projects';
 import { Endpoint } from './entities/endpoint.entity';
 import { EndpointRepository } from './repositories/endpoint.repository';
@@ -33,7 +35,12 @@ const USE_CASES = [
 
 @Module({
   imports: [TypeOrmModule.forFeature([Endpoint]), ProjectsModule],
-  providers: [EndpointRepository, ...USE_CASES],
-  exports: USE_CASES,
+  providers: [
+    EndpointRepository,
+    // One guard per process, for the URL checks here and for every delivery's connection.
+    { provide: EgressGuard, useFactory: (config: CaravanConfig) => egressGuardFrom(config.egress), inject: [CARAVAN_CONFIG] },
+    ...USE_CASES,
+  ],
+  exports: [...USE_CASES, EgressGuard],
 })
 export class EndpointsModule {}

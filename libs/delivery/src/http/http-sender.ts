@@ -1,30 +1,37 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { performance } from 'node:perf_hooks';
-import { createHash } from 'node:crypto';
-import { Agent, errors, request } from 'undici';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import type { ClientCertificate } from '@caravan/endpoints';
+import { EgressBlockedError, EgressGuard } from '@caravan/egress';
+import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Dispatcher, errors, request } from 'undici';
 import type { OutgoingRequest } from '../delivery-request';
+import { createDeliveryDispatcher } from './egress-dispatcher';
 
-const MAX_CERTIFICATE_AGENTS = 256;
+const MAX_CERTIFICATE_POOLS = 256;
 
 export type SendResult =
   | { kind: 'response'; statusCode: number; headers: Record<string, string>; body: string; durationMs: number }
-  | { kind: 'error'; error: string; durationMs: number };
+  /** `blocked`: the egress policy refused the destination; trying again cannot help. */
+  | { kind: 'error'; error: string; durationMs: number; blocked: boolean };
 
 /**
- * Sends delivery requests over one shared connection pool. Redirects are never followed
- * (undici's request does not follow them), so a 3xx is a failed attempt like any non-2xx.
+ * Sends delivery requests over shared connection pools, through the egress policy (in process,
+ * or via the egress proxy). Redirects are never followed (undici's request does not follow
+ * them), so a 3xx is a failed attempt like any non-2xx.
  */
 @Injectable()
 export class HttpSender implements OnModuleDestroy {
-  private readonly agent = new Agent({
-    keepAliveTimeout: 10_000,
-    connections: 128,
-    connect: { timeout: 10_000 },
-  });
+  private readonly shared: Dispatcher;
+  // Endpoints with a client certificate (mTLS) get a pool of their own, least recently used first.
+  private readonly certificatePools = new Map<string, Dispatcher>();
 
-  // Endpoints with a client certificate (mTLS) get a pool of their own, kept while in use.
-  private readonly certificateAgents = new Map<string, Agent>();
+  constructor(
+    @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
+    private readonly guard: EgressGuard,
+  ) {
+    this.shared = createDeliveryDispatcher(config, guard, null);
+  }
 
   async send(
     outgoing: OutgoingRequest,
@@ -36,7 +43,7 @@ export class HttpSender implements OnModuleDestroy {
     const elapsed = () => Math.round(performance.now() - started);
     try {
       const response = await request(outgoing.url, {
-        dispatcher: clientCertificate ? this.agentWith(clientCertificate) : this.agent,
+        dispatcher: clientCertificate ? this.poolFor(clientCertificate) : this.shared,
         method: outgoing.method,
         headers: outgoing.headers,
         body: outgoing.body,
@@ -47,30 +54,42 @@ export class HttpSender implements OnModuleDestroy {
       const body = await readCapped(response.body, bodyLimitBytes);
       return { kind: 'response', statusCode: response.statusCode, headers: flatten(response.headers), body, durationMs: elapsed() };
     } catch (error) {
-      return { kind: 'error', error: describe(error, timeoutMs), durationMs: elapsed() };
+      const blocked = blockedReason(error);
+      return { kind: 'error', error: blocked ?? describe(error, timeoutMs), durationMs: elapsed(), blocked: blocked !== null };
     }
   }
 
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([this.agent.close(), ...[...this.certificateAgents.values()].map((agent) => agent.close())]);
+    await Promise.all([this.shared.close(), ...[...this.certificatePools.values()].map((pool) => pool.close())]);
   }
 
-  private agentWith(certificate: ClientCertificate): Agent {
+  private poolFor(certificate: ClientCertificate): Dispatcher {
     const key = createHash('sha256').update(certificate.cert).update(certificate.key).digest('hex');
-    let agent = this.certificateAgents.get(key);
-    if (agent) {
-      this.certificateAgents.delete(key); // re-insert: the map's order is least recently used first
+    let pool = this.certificatePools.get(key);
+    if (pool) {
+      this.certificatePools.delete(key); // re-inserted below: most recently used last
     } else {
-      agent = new Agent({ keepAliveTimeout: 10_000, connections: 16, connect: { timeout: 10_000, cert: certificate.cert, key: certificate.key } });
-      if (this.certificateAgents.size >= MAX_CERTIFICATE_AGENTS) {
-        const [oldestKey, oldest] = this.certificateAgents.entries().next().value!;
-        this.certificateAgents.delete(oldestKey);
+      pool = createDeliveryDispatcher(this.config, this.guard, certificate);
+      if (this.certificatePools.size >= MAX_CERTIFICATE_POOLS) {
+        const [oldestKey, oldest] = this.certificatePools.entries().next().value!;
+        this.certificatePools.delete(oldestKey);
         void oldest.close();
       }
     }
-    this.certificateAgents.set(key, agent);
-    return agent;
+    this.certificatePools.set(key, pool);
+    return pool;
   }
+}
+
+/** The refusal, from the in-process guard or from the egress proxy (403 to CONNECT); null otherwise. */
+function blockedReason(error: unknown): string | null {
+  for (let current = error as { cause?: unknown; message?: string } | undefined; current; current = current.cause as typeof current) {
+    if (current instanceof EgressBlockedError) return current.message;
+    if (typeof current.message === 'string' && /Proxy response \(403\)/.test(current.message)) {
+      return 'blocked by egress policy: the egress proxy refused the destination (see its log for the reason)';
+    }
+  }
+  return null;
 }
 
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number): Promise<string> {

@@ -138,7 +138,7 @@ export class DispatchDelivery {
     const attempt = toAttempt(
       claimed,
       { url: endpoint.url, method: 'POST', headers: {}, body: '', sensitiveHeaders: [] },
-      { kind: 'error', error, durationMs: 0 },
+      { kind: 'error', error, durationMs: 0, blocked: false },
     );
     const outcome: DeliveryOutcome = {
       status: 'failure',
@@ -208,7 +208,8 @@ function decideOutcome(result: SendResult, attempt: number, policy: RetryPolicy)
     statusCode: lastStatusCode,
     retryAfter: result.kind === 'response' ? result.headers['retry-after'] : undefined,
   };
-  if (!policy.canRetryAfter(attempt, failure)) {
+  // A destination the egress policy refuses stays refused: no retry.
+  if ((result.kind === 'error' && result.blocked) || !policy.canRetryAfter(attempt, failure)) {
     return { status: 'failure', nextAttemptAt: new Date(now), lastStatusCode, lastError };
   }
   return {

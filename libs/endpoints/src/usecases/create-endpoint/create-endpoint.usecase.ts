@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig, InvalidInputError, newId } from '@caravan/common';
+import { EgressGuard } from '@caravan/egress';
 import { GetProject } from '@caravan/projects';
 import { CreateEndpointDto } from '../../dtos/endpoint.dto';
 import { EndpointCredentials } from '../../endpoint-credentials';
+import { assertDeliverableUrl } from '../../endpoint-url';
 import { Endpoint } from '../../entities/endpoint.entity';
 import { generateEndpointSecret, secretFitsScheme } from '../../endpoint-secret';
 import { EndpointRepository } from '../../repositories/endpoint.repository';
@@ -13,10 +15,12 @@ export class CreateEndpoint {
     private readonly endpoints: EndpointRepository,
     private readonly credentials: EndpointCredentials,
     private readonly getProject: GetProject,
+    private readonly guard: EgressGuard,
     @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {}
 
   async execute(projectId: string, command: CreateEndpointDto): Promise<Endpoint> {
+    assertDeliverableUrl(command.url, this.guard.policy);
     if (command.secret) await this.assertSecretFits(projectId, command.secret);
     const endpoint = new Endpoint();
     endpoint.id = newId();

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { definedFields } from '@caravan/common';
+import { EgressGuard } from '@caravan/egress';
 import { UpdateEndpointDto } from '../../dtos/endpoint.dto';
 import { EndpointCredentials } from '../../endpoint-credentials';
+import { assertDeliverableUrl } from '../../endpoint-url';
 import { Endpoint } from '../../entities/endpoint.entity';
 import { EndpointRepository } from '../../repositories/endpoint.repository';
 import { GetEndpoint } from '../get-endpoint/get-endpoint.usecase';
@@ -12,11 +14,15 @@ export class UpdateEndpoint {
     private readonly endpoints: EndpointRepository,
     private readonly getEndpoint: GetEndpoint,
     private readonly credentials: EndpointCredentials,
+    private readonly guard: EgressGuard,
   ) {}
 
   async execute(projectId: string, endpointId: string, command: UpdateEndpointDto): Promise<Endpoint> {
     const endpoint = await this.getEndpoint.execute(projectId, endpointId);
-    if (command.url !== undefined) endpoint.url = command.url;
+    if (command.url !== undefined) {
+      assertDeliverableUrl(command.url, this.guard.policy);
+      endpoint.url = command.url;
+    }
     if (command.name !== undefined) endpoint.name = command.name;
     if (command.description !== undefined) endpoint.description = command.description;
     if (command.owner_id !== undefined) endpoint.ownerId = command.owner_id;
