@@ -3,7 +3,12 @@ import { InvalidInputError, SecretBox } from '@caravan/common';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { EndpointAuthenticationDto, EndpointTlsDto, EndpointTlsView } from './dtos/endpoint-credentials.dto';
 import { activeSecrets } from './endpoint-secret';
-import type { Endpoint, EndpointSecret, StoredAuthentication, StoredClientCertificate } from './entities/endpoint.entity';
+import type {
+  Endpoint,
+  EndpointSecret,
+  StoredAuthentication,
+  StoredClientCertificate,
+} from './entities/endpoint.entity';
 
 export interface ClientCertificate {
   cert: string;
@@ -32,7 +37,10 @@ export class EndpointCredentials {
   }
 
   sealAuthentication(auth: EndpointAuthenticationDto): StoredAuthentication {
-    const secret = auth.type === 'api_key' ? { value: auth.header_value } : { username: auth.username, password: auth.password ?? '' };
+    const secret =
+      auth.type === 'api_key'
+        ? { value: auth.header_value }
+        : { username: auth.username, password: auth.password ?? '' };
     return {
       type: auth.type,
       ...(auth.type === 'api_key' ? { header_name: auth.header_name } : {}),
@@ -44,9 +52,15 @@ export class EndpointCredentials {
   authenticationHeaders(endpoint: Endpoint): Record<string, string> {
     const auth = endpoint.authentication;
     if (!auth) return {};
-    const secret = JSON.parse(this.box.open(auth.sealed)) as { value?: string; username?: string; password?: string };
+    const secret = JSON.parse(this.box.open(auth.sealed)) as {
+      value?: string;
+      username?: string;
+      password?: string;
+    };
     if (auth.type === 'api_key') return { [auth.header_name!.toLowerCase()]: secret.value ?? '' };
-    return { authorization: `Basic ${Buffer.from(`${secret.username}:${secret.password}`, 'utf8').toString('base64')}` };
+    return {
+      authorization: `Basic ${Buffer.from(`${secret.username}:${secret.password}`, 'utf8').toString('base64')}`,
+    };
   }
 
   /** Checks that the key belongs to the certificate before sealing it. */
@@ -69,7 +83,9 @@ export class EndpointCredentials {
   }
 
   clientCertificate(endpoint: Endpoint): ClientCertificate | null {
-    return endpoint.tls ? { cert: endpoint.tls.client_cert, key: this.box.open(endpoint.tls.sealed_key) } : null;
+    return endpoint.tls
+      ? { cert: endpoint.tls.client_cert, key: this.box.open(endpoint.tls.sealed_key) }
+      : null;
   }
 }
 

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '@caravan/common';
 import { generateWebhookSecret } from '@caravan/signatures';
 import type { EndpointSecret } from './entities/endpoint.entity';
 
@@ -21,19 +22,31 @@ export function currentSecret(secrets: EndpointSecret[], now = new Date()): Endp
  * Starts a new current secret; every older one stays valid until `expiresAt` at the latest.
  * Secrets expired for more than a week are dropped, so the list stays short.
  */
-export function rotateSecrets(secrets: EndpointSecret[], sealedNew: string, expiresAt: Date, now = new Date()): EndpointSecret[] {
+export function rotateSecrets(
+  secrets: EndpointSecret[],
+  sealedNew: string,
+  expiresAt: Date,
+  now = new Date(),
+): EndpointSecret[] {
   const forgetBefore = new Date(now.getTime() - 7 * 24 * 3600 * 1000);
   const kept = secrets
     .filter((secret) => !secret.expires_at || new Date(secret.expires_at) > forgetBefore)
     .map((secret) =>
-      !secret.expires_at || new Date(secret.expires_at) > expiresAt ? { ...secret, expires_at: expiresAt.toISOString() } : secret,
+      !secret.expires_at || new Date(secret.expires_at) > expiresAt
+        ? { ...secret, expires_at: expiresAt.toISOString() }
+        : secret,
     );
   return [...kept, { value: sealedNew, created_at: now.toISOString(), expires_at: null }];
 }
 
 /** Standard Webhooks receivers decode `whsec_<base64>` secrets; any other form could not verify. */
-export function secretFitsScheme(secret: string, scheme: string): boolean {
-  if (scheme !== 'standard-webhooks') return true;
+export function assertSecretFitsScheme(secret: string, scheme: string): void {
+  if (scheme !== 'standard-webhooks') return;
   const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
-  return !!match && Buffer.from(match[1], 'base64').length >= 24;
+  if (!match || Buffer.from(match[1], 'base64').length < 24) {
+    throw new InvalidInputError(
+      'secret must be whsec_<base64 of 24+ bytes> for the standard-webhooks scheme',
+      'secret',
+    );
+  }
 }

@@ -9,7 +9,10 @@ import type { EgressPolicy } from '@caravan/egress';
 export function assertDeliverableUrl(url: string, policy: EgressPolicy): void {
   const parsed = new URL(url);
   if (parsed.username || parsed.password) {
-    throw new InvalidInputError('url must not contain credentials; use the endpoint authentication instead', 'url');
+    throw new InvalidInputError(
+      'url must not contain credentials; use the endpoint authentication instead',
+      'url',
+    );
   }
   const port = Number(parsed.port) || (parsed.protocol === 'https:' ? 443 : 80);
   const decision = policy.checkHost(parsed.hostname.replace(/^\[|\]$/g, ''), port);

@@ -38,7 +38,11 @@ const USE_CASES = [
   providers: [
     EndpointRepository,
     // One guard per process, for the URL checks here and for every delivery's connection.
-    { provide: EgressGuard, useFactory: (config: CaravanConfig) => egressGuardFrom(config.egress), inject: [CARAVAN_CONFIG] },
+    {
+      provide: EgressGuard,
+      useFactory: (config: CaravanConfig) => egressGuardFrom(config.egress),
+      inject: [CARAVAN_CONFIG],
+    },
     ...USE_CASES,
   ],
   exports: [...USE_CASES, EgressGuard],

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PRINTABLE_SECRET } from '../endpoint-secret';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 /** What the endpoint expects with every delivery: an API-key header or HTTP basic auth. */
 export class EndpointAuthenticationDto {
@@ -49,22 +48,6 @@ export class EndpointTlsDto {
   @IsString()
   @MaxLength(64 * 1024)
   client_key: string;
-}
-
-export class ExpireSecretDto {
-  @ApiProperty({ description: 'How long the current secrets keep signing beside the new one; 0 = expire them now.', example: 24 })
-  @IsInt()
-  @Min(0)
-  @Max(7 * 24)
-  expiration_hours: number;
-
-  @ApiPropertyOptional({ description: 'The new secret; generated (whsec_...) when absent.', minLength: 16 })
-  @IsOptional()
-  @IsString()
-  @MinLength(16)
-  @MaxLength(200)
-  @Matches(PRINTABLE_SECRET, { message: 'secret must be printable ASCII without spaces' })
-  secret?: string;
 }
 
 export class EndpointAuthenticationView {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType, PickType } from '@nestjs/swagger';
 import { RetryConfig, RetryConfigDto } from '@caravan/common';
 import { Type } from 'class-transformer';
 import {
@@ -19,9 +19,19 @@ import {
 import { describeClientCertificate } from '../endpoint-credentials';
 import { PRINTABLE_SECRET } from '../endpoint-secret';
 import type { Endpoint, EndpointStatus } from '../entities/endpoint.entity';
-import { EndpointAuthenticationDto, EndpointAuthenticationView, EndpointTlsDto, EndpointTlsView } from './endpoint-credentials.dto';
+import {
+  EndpointAuthenticationDto,
+  EndpointAuthenticationView,
+  EndpointTlsDto,
+  EndpointTlsView,
+} from './endpoint-credentials.dto';
 
-const URL_OPTIONS = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, max_allowed_length: 2048 };
+const URL_OPTIONS = {
+  protocols: ['http', 'https'],
+  require_protocol: true,
+  require_tld: false,
+  max_allowed_length: 2048,
+};
 const URL_MESSAGE = { message: 'url must be an http(s) URL' };
 
 export class CreateEndpointDto {
@@ -42,14 +52,19 @@ export class CreateEndpointDto {
   @MaxLength(2000)
   description?: string;
 
-  @ApiPropertyOptional({ description: 'Groups endpoints of one customer; events sent with owner_id fan out to them.' })
+  @ApiPropertyOptional({
+    description: 'Groups endpoints of one customer; events sent with owner_id fan out to them.',
+  })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   owner_id?: string;
 
-  @ApiPropertyOptional({ description: 'Signing secret (printable ASCII); generated as whsec_... when absent.', minLength: 16 })
+  @ApiPropertyOptional({
+    description: 'Signing secret (printable ASCII); generated as whsec_... when absent.',
+    minLength: 16,
+  })
   @IsOptional()
   @IsString()
   @MinLength(16)
@@ -69,7 +84,10 @@ export class CreateEndpointDto {
   @IsEmail()
   support_email?: string;
 
-  @ApiPropertyOptional({ minimum: 1, description: "Deliveries allowed per rate_limit_duration_seconds; overrides the project's." })
+  @ApiPropertyOptional({
+    minimum: 1,
+    description: "Deliveries allowed per rate_limit_duration_seconds; overrides the project's.",
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -94,13 +112,21 @@ export class CreateEndpointDto {
   @Type(() => RetryConfigDto)
   retry?: RetryConfigDto;
 
-  @ApiPropertyOptional({ type: EndpointAuthenticationDto, nullable: true, description: 'Sent with every delivery; stored encrypted.' })
+  @ApiPropertyOptional({
+    type: EndpointAuthenticationDto,
+    nullable: true,
+    description: 'Sent with every delivery; stored encrypted.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => EndpointAuthenticationDto)
   authentication?: EndpointAuthenticationDto | null;
 
-  @ApiPropertyOptional({ type: EndpointTlsDto, nullable: true, description: 'Client certificate for mTLS; the key is stored encrypted.' })
+  @ApiPropertyOptional({
+    type: EndpointTlsDto,
+    nullable: true,
+    description: 'Client certificate for mTLS; the key is stored encrypted.',
+  })
   @IsOptional()
   @ValidateNested()
   @Type(() => EndpointTlsDto)
@@ -108,7 +134,21 @@ export class CreateEndpointDto {
 }
 
 /** Any create field but the secret (rotated separately) and status (pause/activate); null clears optional ones. */
-export class UpdateEndpointDto extends PartialType(OmitType(CreateEndpointDto, ['secret', 'status'] as const)) {}
+export class UpdateEndpointDto extends PartialType(
+  OmitType(CreateEndpointDto, ['secret', 'status'] as const),
+) {}
+
+/** Rotates the secret: a new one (given or generated) signs from now, the old ones for expiration_hours more. */
+export class ExpireSecretDto extends PickType(CreateEndpointDto, ['secret'] as const) {
+  @ApiProperty({
+    description: 'How long the current secrets keep signing beside the new one; 0 = expire them now.',
+    example: 24,
+  })
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24)
+  expiration_hours: number;
+}
 
 export class EndpointResponse {
   @ApiProperty() id: string;
@@ -155,7 +195,12 @@ export function presentEndpoint(endpoint: Endpoint): EndpointResponse {
     disabled_at: endpoint.disabledAt?.toISOString() ?? null,
     retry: endpoint.retry,
     authentication: endpoint.authentication
-      ? { type: endpoint.authentication.type, ...(endpoint.authentication.header_name ? { header_name: endpoint.authentication.header_name } : {}) }
+      ? {
+          type: endpoint.authentication.type,
+          ...(endpoint.authentication.header_name
+            ? { header_name: endpoint.authentication.header_name }
+            : {}),
+        }
       : null,
     tls: describeClientCertificate(endpoint.tls),
     created_at: endpoint.createdAt.toISOString(),

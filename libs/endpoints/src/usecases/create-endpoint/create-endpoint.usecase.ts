@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CARAVAN_CONFIG, CaravanConfig, InvalidInputError, newId } from '@caravan/common';
+import { CARAVAN_CONFIG, CaravanConfig, newId } from '@caravan/common';
 import { EgressGuard } from '@caravan/egress';
 import { GetProject } from '@caravan/projects';
 import { CreateEndpointDto } from '../../dtos/endpoint.dto';
 import { EndpointCredentials } from '../../endpoint-credentials';
 import { assertDeliverableUrl } from '../../endpoint-url';
 import { Endpoint } from '../../entities/endpoint.entity';
-import { generateEndpointSecret, secretFitsScheme } from '../../endpoint-secret';
+import { generateEndpointSecret, assertSecretFitsScheme } from '../../endpoint-secret';
 import { EndpointRepository } from '../../repositories/endpoint.repository';
 
 @Injectable()
@@ -21,7 +21,11 @@ export class CreateEndpoint {
 
   async execute(projectId: string, command: CreateEndpointDto): Promise<Endpoint> {
     assertDeliverableUrl(command.url, this.guard.policy);
-    if (command.secret) await this.assertSecretFits(projectId, command.secret);
+    if (command.secret)
+      assertSecretFitsScheme(
+        command.secret,
+        (await this.getProject.execute(projectId)).config.signature.scheme,
+      );
     const endpoint = new Endpoint();
     endpoint.id = newId();
     endpoint.projectId = projectId;
@@ -31,24 +35,25 @@ export class CreateEndpoint {
     endpoint.ownerId = command.owner_id ?? null;
     endpoint.status = command.status ?? 'active';
     endpoint.secrets = [
-      { value: this.credentials.sealSecret(command.secret ?? generateEndpointSecret()), created_at: new Date().toISOString(), expires_at: null },
+      {
+        value: this.credentials.sealSecret(command.secret ?? generateEndpointSecret()),
+        created_at: new Date().toISOString(),
+        expires_at: null,
+      },
     ];
-    endpoint.authentication = command.authentication ? this.credentials.sealAuthentication(command.authentication) : null;
+    endpoint.authentication = command.authentication
+      ? this.credentials.sealAuthentication(command.authentication)
+      : null;
     endpoint.tls = command.tls ? this.credentials.sealClientCertificate(command.tls) : null;
     endpoint.httpTimeoutSeconds = command.http_timeout_seconds ?? this.config.delivery.defaultTimeoutSeconds;
     endpoint.supportEmail = command.support_email ?? null;
     endpoint.rateLimit = command.rate_limit ?? null;
-    endpoint.rateLimitDurationSeconds = command.rate_limit ? (command.rate_limit_duration_seconds ?? 1) : null;
+    endpoint.rateLimitDurationSeconds = command.rate_limit
+      ? (command.rate_limit_duration_seconds ?? 1)
+      : null;
     endpoint.disabledReason = null;
     endpoint.disabledAt = null;
     endpoint.retry = command.retry ? { ...command.retry } : null;
     return this.endpoints.save(endpoint);
-  }
-
-  private async assertSecretFits(projectId: string, secret: string): Promise<void> {
-    const { scheme } = (await this.getProject.execute(projectId)).config.signature;
-    if (!secretFitsScheme(secret, scheme)) {
-      throw new InvalidInputError('secret must be whsec_<base64 of 24+ bytes> for the standard-webhooks scheme', 'secret');
-    }
   }
 }

@@ -8,6 +8,7 @@ export class DeleteEndpoint {
   constructor(private readonly endpoints: EndpointRepository) {}
 
   async execute(projectId: string, endpointId: string): Promise<void> {
-    if (!(await this.endpoints.delete(projectId, endpointId))) throw NotFoundError.of('endpoint', 'endpoint_id');
+    if (!(await this.endpoints.delete(projectId, endpointId)))
+      throw NotFoundError.of('endpoint', 'endpoint_id');
   }
 }

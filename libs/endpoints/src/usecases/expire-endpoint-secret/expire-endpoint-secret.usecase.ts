@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidInputError } from '@caravan/common';
 import { GetProject } from '@caravan/projects';
-import { ExpireSecretDto } from '../../dtos/endpoint-credentials.dto';
+import { ExpireSecretDto } from '../../dtos/endpoint.dto';
 import { EndpointCredentials } from '../../endpoint-credentials';
-import { generateEndpointSecret, rotateSecrets, secretFitsScheme } from '../../endpoint-secret';
+import { generateEndpointSecret, rotateSecrets, assertSecretFitsScheme } from '../../endpoint-secret';
 import { Endpoint } from '../../entities/endpoint.entity';
 import { EndpointRepository } from '../../repositories/endpoint.repository';
 import { GetEndpoint } from '../get-endpoint/get-endpoint.usecase';
@@ -24,18 +23,15 @@ export class ExpireEndpointSecret {
 
   async execute(projectId: string, endpointId: string, command: ExpireSecretDto): Promise<Endpoint> {
     const endpoint = await this.getEndpoint.execute(projectId, endpointId);
-    if (command.secret) await this.assertSecretFits(projectId, command.secret);
+    if (command.secret)
+      assertSecretFitsScheme(
+        command.secret,
+        (await this.getProject.execute(projectId)).config.signature.scheme,
+      );
     const now = new Date();
     const expiresAt = new Date(now.getTime() + command.expiration_hours * 3600 * 1000);
     const sealed = this.credentials.sealSecret(command.secret ?? generateEndpointSecret());
     endpoint.secrets = rotateSecrets(endpoint.secrets, sealed, expiresAt, now);
     return this.endpoints.save(endpoint);
-  }
-
-  private async assertSecretFits(projectId: string, secret: string): Promise<void> {
-    const { scheme } = (await this.getProject.execute(projectId)).config.signature;
-    if (!secretFitsScheme(secret, scheme)) {
-      throw new InvalidInputError('secret must be whsec_<base64 of 24+ bytes> for the standard-webhooks scheme', 'secret');
-    }
   }
 }

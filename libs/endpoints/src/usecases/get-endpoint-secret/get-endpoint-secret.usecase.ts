@@ -15,6 +15,9 @@ export class GetEndpointSecret {
   async execute(projectId: string, endpointId: string): Promise<EndpointSecretResponse> {
     const endpoint = await this.getEndpoint.execute(projectId, endpointId);
     const secret = currentSecret(endpoint.secrets);
-    return { secret: secret ? this.credentials.openSecret(secret) : '', expires_at: secret?.expires_at ?? null };
+    return {
+      secret: secret ? this.credentials.openSecret(secret) : '',
+      expires_at: secret?.expires_at ?? null,
+    };
   }
 }

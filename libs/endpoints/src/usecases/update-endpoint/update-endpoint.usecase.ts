@@ -26,17 +26,22 @@ export class UpdateEndpoint {
     if (command.name !== undefined) endpoint.name = command.name;
     if (command.description !== undefined) endpoint.description = command.description;
     if (command.owner_id !== undefined) endpoint.ownerId = command.owner_id;
-    if (command.http_timeout_seconds !== undefined) endpoint.httpTimeoutSeconds = command.http_timeout_seconds;
+    if (command.http_timeout_seconds !== undefined)
+      endpoint.httpTimeoutSeconds = command.http_timeout_seconds;
     if (command.support_email !== undefined) endpoint.supportEmail = command.support_email;
     if (command.rate_limit !== undefined) endpoint.rateLimit = command.rate_limit;
-    if (command.rate_limit_duration_seconds !== undefined) endpoint.rateLimitDurationSeconds = command.rate_limit_duration_seconds;
+    if (command.rate_limit_duration_seconds !== undefined)
+      endpoint.rateLimitDurationSeconds = command.rate_limit_duration_seconds;
     if (endpoint.rateLimit && !endpoint.rateLimitDurationSeconds) endpoint.rateLimitDurationSeconds = 1;
     if (command.authentication !== undefined) {
-      endpoint.authentication = command.authentication ? this.credentials.sealAuthentication(command.authentication) : null;
+      endpoint.authentication = command.authentication
+        ? this.credentials.sealAuthentication(command.authentication)
+        : null;
     }
-    if (command.tls !== undefined) endpoint.tls = command.tls ? this.credentials.sealClientCertificate(command.tls) : null;
-    if (command.retry !== undefined) endpoint.retry = command.retry ? { ...endpoint.retry, ...definedFields(command.retry) } : null;
+    if (command.tls !== undefined)
+      endpoint.tls = command.tls ? this.credentials.sealClientCertificate(command.tls) : null;
+    if (command.retry !== undefined)
+      endpoint.retry = command.retry ? { ...endpoint.retry, ...definedFields(command.retry) } : null;
     return this.endpoints.save(endpoint);
   }
 }
-
