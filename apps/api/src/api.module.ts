@@ -5,18 +5,21 @@ import { EndpointsModule } from '@caravan/endpoints';
 import { EventsModule } from '@caravan/events';
 import { HealthModule } from '@caravan/health';
 import { ProjectsModule } from '@caravan/projects';
+import { SourcesModule } from '@caravan/sources';
 import { SubscriptionsModule } from '@caravan/subscriptions';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { DeliveriesController } from './controllers/deliveries.controller';
 import { EndpointsController } from './controllers/endpoints.controller';
 import { EventsController } from './controllers/events.controller';
+import { IngestController } from './controllers/ingest.controller';
 import { ProjectsController } from './controllers/projects.controller';
+import { SourcesController } from './controllers/sources.controller';
 import { SubscriptionsController } from './controllers/subscriptions.controller';
 
 /** The control plane: HTTP in, use cases of the libs behind it. Needs the infrastructure modules beside it. */
 @Module({
-  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventsModule, DeliveryModule, HealthModule],
+  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventsModule, DeliveryModule, SourcesModule, HealthModule],
   controllers: [
     ProjectsController,
     ApiKeysController,
@@ -24,6 +27,8 @@ import { SubscriptionsController } from './controllers/subscriptions.controller'
     SubscriptionsController,
     EventsController,
     DeliveriesController,
+    SourcesController,
+    IngestController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
 })

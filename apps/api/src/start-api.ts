@@ -8,6 +8,7 @@ import { EnsureRootKey, RootKeyOrigin } from '@caravan/projects';
 import { ApiModule } from './api.module';
 import { AllErrorsFilter } from './errors/all-errors.filter';
 import { createValidationPipe } from './errors/validation';
+import { captureRawBodies, limitIngestBodies } from './ingest/request-bodies';
 
 export interface RunningApi {
   app: NestFastifyApplication;
@@ -27,10 +28,11 @@ export async function startApi(config: CaravanConfig, alongside: DynamicModule[]
     { module: ApiRootModule, imports: [InfrastructureModule.forRoot(config), ApiModule, ...alongside] },
     new FastifyAdapter({ bodyLimit: config.api.bodyLimitBytes }),
     // Nest's own parsers (JSON and urlencoded) are added at init, after acceptOnlyJsonObjects has
-    // run, so a form body would be accepted; Fastify's built-in JSON parser is the only one we want.
+    // run, so a form body would be accepted; ours (captureRawBodies) are the only ones we want.
     { logger: new CaravanLogger(config), bodyParser: false },
   );
   acceptOnlyJsonObjects(app);
+  limitIngestBodies(app);
   app.useGlobalFilters(new AllErrorsFilter());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
@@ -51,10 +53,13 @@ export async function startApi(config: CaravanConfig, alongside: DynamicModule[]
   return { app, url: listeningUrl(app, config), rootKey };
 }
 
-/** Bodies are JSON objects: other content types get 415, arrays and scalars get 400. */
+/**
+ * Bodies are JSON objects: other content types get 415, arrays and scalars get 400. Sources' ingest
+ * routes are the exception: they take any bytes (see captureRawBodies).
+ */
 function acceptOnlyJsonObjects(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  captureRawBodies(app);
   fastify.addHook('preHandler', async (request) => {
     const body: unknown = request.body;
     if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EndpointsModule } from '@caravan/endpoints';
+import { SourcesModule } from '@caravan/sources';
 import { Subscription } from './entities/subscription.entity';
 import { SubscriptionRepository } from './repositories/subscription.repository';
 import { CreateSubscription } from './usecases/create-subscription/create-subscription.usecase';
@@ -22,7 +23,7 @@ const USE_CASES = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription]), EndpointsModule],
+  imports: [TypeOrmModule.forFeature([Subscription]), EndpointsModule, SourcesModule],
   providers: [SubscriptionRepository, ...USE_CASES],
   exports: USE_CASES,
 })

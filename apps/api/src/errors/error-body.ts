@@ -30,7 +30,8 @@ const POSTGRES_REFUSED_TEXT = new Set(['22021', '22P05']);
 /** The one mapping from anything thrown to the API's error shape; 500 means a bug. */
 export function toErrorBody(error: unknown): ErrorBody {
   const body = describeError(error);
-  return STATUS_MESSAGES[body.status] ? { ...body, message: STATUS_MESSAGES[body.status] } : body;
+  // Fastify's own 413 and 415 say little; a domain error (a source's own body limit) already says what to do.
+  return STATUS_MESSAGES[body.status] && !(error instanceof DomainError) ? { ...body, message: STATUS_MESSAGES[body.status] } : body;
 }
 
 function describeError(error: unknown): ErrorBody {

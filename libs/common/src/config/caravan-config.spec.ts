@@ -32,6 +32,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('derives the public URL from host and api port unless CARAVAN_PUBLIC_URL is set', () => {
+    assert.equal(loadConfig({}).api.publicUrl, 'http://127.0.0.1:5005');
+    assert.equal(loadConfig({ CARAVAN_HOST: '0.0.0.0', CARAVAN_API_PORT: '8080' }).api.publicUrl, 'http://127.0.0.1:8080');
+    assert.equal(loadConfig({ CARAVAN_HOST: '::' }).api.publicUrl, 'http://[::1]:5005');
+    assert.equal(loadConfig({ CARAVAN_PUBLIC_URL: 'https://hooks.example.com/caravan/' }).api.publicUrl, 'https://hooks.example.com/caravan');
+    assert.throws(() => loadConfig({ CARAVAN_PUBLIC_URL: 'ftp://hooks.example.com' }), /CARAVAN_PUBLIC_URL must use http: or https:/);
+    assert.throws(() => loadConfig({ CARAVAN_PUBLIC_URL: 'https://hooks.example.com/?a=1' }), /CARAVAN_PUBLIC_URL must be a base URL/);
+  });
+
   it('rejects a root key too short to be safe', () => {
     assert.throws(() => loadConfig({ CARAVAN_ROOT_API_KEY: 'short' }), /CARAVAN_ROOT_API_KEY/);
   });

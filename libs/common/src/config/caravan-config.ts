@@ -20,6 +20,8 @@ export interface CaravanConfig {
   api: {
     port: number;
     bodyLimitBytes: number;
+    /** Where the outside world reaches the api, without a trailing slash; sources' ingest URLs start with it. */
+    publicUrl: string;
   };
   agent: {
     port: number;
@@ -147,6 +149,15 @@ class EnvReader {
     return value;
   }
 
+  /** An http(s) base URL without query or fragment; returned without its trailing slash. */
+  publicUrl(name: string, fallback: string): string {
+    const value = this.url(name, fallback, ['http:', 'https:']);
+    if (/[?#]/.test(value)) {
+      this.problems.push(`${name} must be a base URL without a query or fragment (got "${redactUrl(value)}")`);
+    }
+    return value.replace(/\/+$/, '');
+  }
+
   optionalUrl(name: string, protocols: string[]): string | null {
     return this.raw(name) === undefined ? null : this.url(name, '', protocols);
   }
@@ -234,6 +245,12 @@ function cidrProblem(entry: string): string | null {
   return null;
 }
 
+/** The api as this machine reaches it: a wildcard listen address is not somewhere to send requests. */
+function defaultPublicUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${isIP(reachable) === 6 ? `[${reachable}]` : reachable}:${port}`;
+}
+
 function redactUrl(value: string): string {
   return value.replace(/\/\/[^@/]*@/, '//***@');
 }
@@ -250,10 +267,13 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
   const caravanEnv = read.oneOf('CARAVAN_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = caravanEnv === 'production';
 
+  const host = read.string('CARAVAN_HOST', production ? '0.0.0.0' : '127.0.0.1');
+  const apiPort = read.int('CARAVAN_API_PORT', 5005, 0, 65535);
+
   const config: CaravanConfig = {
     env: caravanEnv,
     version: packageVersion(),
-    host: read.string('CARAVAN_HOST', production ? '0.0.0.0' : '127.0.0.1'),
+    host,
     database: {
       url: read.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
       poolSize: read.int('CARAVAN_DATABASE_POOL_SIZE', 10, 1, 500),
@@ -264,8 +284,9 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
       prefix: read.string('CARAVAN_REDIS_PREFIX', 'caravan'),
     },
     api: {
-      port: read.int('CARAVAN_API_PORT', 5005, 0, 65535),
+      port: apiPort,
       bodyLimitBytes: read.int('CARAVAN_BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+      publicUrl: read.publicUrl('CARAVAN_PUBLIC_URL', defaultPublicUrl(host, apiPort)),
     },
     agent: {
       port: read.int('CARAVAN_AGENT_PORT', 5006, 0, 65535),
@@ -326,4 +347,17 @@ function packageVersion(): string {
 /** The environment for a child process: this one's, with overrides. Lives here to keep process.env in one file. */
 export function childEnvironment(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
   return { ...process.env, ...overrides };
+}
+
+/** Real brokers that the broker sources' opt-in test suites run against, when these variables name them. */
+export interface BrokerTestServers {
+  /** KAFKA_BROKERS: `host:port` list; empty runs the Kafka suite against its fake only. */
+  kafkaBrokers: string[];
+  /** PUBSUB_EMULATOR_HOST: a running Pub/Sub emulator (`127.0.0.1:8085`); null starts one with gcloud if it can. */
+  pubsubEmulatorHost: string | null;
+}
+
+export function brokerTestServers(env: Env = process.env): BrokerTestServers {
+  const read = new EnvReader(env);
+  return { kafkaBrokers: read.list('KAFKA_BROKERS', []), pubsubEmulatorHost: read.raw('PUBSUB_EMULATOR_HOST') ?? null };
 }

@@ -76,6 +76,8 @@ export class EventResponse {
   @ApiProperty({ nullable: true, type: String }) owner_id: string | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: { type: 'string' } })
   custom_headers: Record<string, string> | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The source that received it; null for events sent through this API.' })
+  source_id: string | null;
   @ApiProperty({ nullable: true, type: String }) idempotency_key: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'When deliveries were created for it.' })
   routed_at: string | null;
@@ -91,6 +93,7 @@ export function presentEvent(event: Event): EventResponse {
     endpoint_id: event.endpointId,
     owner_id: event.ownerId,
     custom_headers: event.customHeaders,
+    source_id: event.sourceId,
     idempotency_key: event.idempotencyKey,
     routed_at: event.routedAt?.toISOString() ?? null,
     created_at: event.createdAt.toISOString(),

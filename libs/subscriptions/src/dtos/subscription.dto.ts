@@ -33,6 +33,14 @@ export class CreateSubscriptionDto {
   @MaxLength(200)
   name?: string;
 
+  @ApiPropertyOptional({
+    nullable: true,
+    description: "A source of the project: the subscription then routes that source's events only. Without it, only events sent through the API.",
+  })
+  @IsOptional()
+  @IsUUID('all', { message: 'source_id must be a source id' })
+  source_id?: string | null;
+
   @ApiPropertyOptional({ type: [String], example: ['invoice.*'], default: ['*'] })
   @IsOptional()
   @IsArray()
@@ -59,7 +67,7 @@ export class CreateSubscriptionDto {
   retry?: RetryConfigDto | null;
 }
 
-/** Name, event types, filter and retry; the endpoint is fixed at creation. */
+/** Name, source, event types, filter and retry; the endpoint is fixed at creation. null clears source_id. */
 export class UpdateSubscriptionDto extends PartialType(OmitType(CreateSubscriptionDto, ['endpoint_id'] as const)) {}
 
 export class SubscriptionResponse {
@@ -67,6 +75,7 @@ export class SubscriptionResponse {
   @ApiProperty() project_id: string;
   @ApiProperty() endpoint_id: string;
   @ApiProperty() name: string;
+  @ApiProperty({ nullable: true, type: String }) source_id: string | null;
   @ApiProperty({ type: [String] }) event_types: string[];
   @ApiProperty({ type: RetryConfigDto, nullable: true }) retry: Partial<RetryConfig> | null;
   @ApiProperty({ type: SubscriptionFilterDto, nullable: true }) filter: SubscriptionFilter | null;
@@ -80,6 +89,7 @@ export function presentSubscription(subscription: Subscription): SubscriptionRes
     project_id: subscription.projectId,
     endpoint_id: subscription.endpointId,
     name: subscription.name,
+    source_id: subscription.sourceId ?? null,
     event_types: subscription.eventTypes,
     filter: subscription.filter ?? null,
     retry: subscription.retry ?? null,

@@ -16,6 +16,10 @@ export class Subscription {
   @Column('text')
   name: string;
 
+  /** Set: only events from this source are routed here. Null: only events sent through the API. */
+  @Column('uuid', { nullable: true })
+  sourceId: string | null;
+
   @Column('text', { array: true })
   eventTypes: string[];
 

@@ -27,7 +27,7 @@ export class SubscriptionRepository {
   /** What routing needs of every subscription of a project, in one query. */
   allOfProject(projectId: string): Promise<Subscription[]> {
     return this.subscriptions.find({
-      select: { id: true, endpointId: true, eventTypes: true, filter: true },
+      select: { id: true, endpointId: true, sourceId: true, eventTypes: true, filter: true },
       where: { projectId },
       order: { id: 'ASC' },
     });

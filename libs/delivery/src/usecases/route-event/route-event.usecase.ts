@@ -25,7 +25,7 @@ export class RouteEvent {
     const event = await this.getEvent.execute(job.projectId, job.eventId).catch(() => null);
     if (!event || event.routedAt) return 0;
 
-    const targets = await this.targetsOf(event.projectId, event.eventType, event.endpointId, event.ownerId, event.payload, event.customHeaders);
+    const targets = await this.targetsOf(event.projectId, event.eventType, event.endpointId, event.ownerId, event.payload, event.customHeaders, event.sourceId);
     const created = await this.deliveries.insertMissing(event.projectId, event.id, targets);
     await this.queue.deliver(
       created.map((delivery) => ({ projectId: event.projectId, deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: 1 })),
@@ -41,12 +41,13 @@ export class RouteEvent {
     ownerId: string | null,
     payload: string,
     customHeaders: Record<string, string> | null,
+    sourceId: string | null,
   ): Promise<NewDelivery[]> {
     if (endpointId) {
       const endpoint = await this.endpoints.byId(projectId, endpointId);
       return endpoint ? [{ endpointId: endpoint.id, subscriptionId: null }] : [];
     }
-    const matches = await this.subscriptions.execute({ projectId, eventType, data: JSON.parse(payload), customHeaders });
+    const matches = await this.subscriptions.execute({ projectId, eventType, data: JSON.parse(payload), customHeaders, sourceId });
     if (!ownerId) return matches;
     const owned = new Set(
       (await this.endpoints.byIds(projectId, matches.map((match) => match.endpointId), ownerId)).map((e) => e.id),

@@ -8,6 +8,13 @@ import { CreateEventDto } from '../../dtos/event.dto';
 import { Event } from '../../entities/event.entity';
 import { EventRepository } from '../../repositories/event.repository';
 
+/** Where an event came from when a source, not the events API, received it. */
+export interface EventOrigin {
+  sourceId: string;
+  /** The data as the source received it (JSON text of `data`), stored and delivered instead of a re-serialisation. */
+  payload?: string;
+}
+
 export interface IngestResult {
   event: Event;
   /** True when the idempotency key was seen before and the first event is returned. */
@@ -29,7 +36,7 @@ export class IngestEvent {
     private readonly getProject: GetProject,
   ) {}
 
-  async execute(projectId: string, command: CreateEventDto): Promise<IngestResult> {
+  async execute(projectId: string, command: CreateEventDto, origin?: EventOrigin): Promise<IngestResult> {
     if (command.endpoint_id && command.owner_id) {
       throw new InvalidInputError('give endpoint_id or owner_id, not both', 'owner_id');
     }
@@ -42,18 +49,19 @@ export class IngestEvent {
     event.id = newId();
     event.projectId = projectId;
     event.eventType = command.event_type;
-    event.payload = JSON.stringify(command.data);
+    event.payload = origin?.payload ?? JSON.stringify(command.data);
     event.customHeaders = customHeaders;
     event.endpointId = command.endpoint_id ?? null;
     event.ownerId = command.owner_id ?? null;
-    event.sourceId = null;
+    event.sourceId = origin?.sourceId ?? null;
     event.idempotencyKey = command.idempotency_key ?? null;
-    event.idempotencySlot = event.idempotencyKey;
+    // A source's keys are its sender's (delivery ids): they must not collide with the API's or another source's.
+    event.idempotencySlot = event.idempotencyKey && origin ? `source:${origin.sourceId}:${event.idempotencyKey}` : event.idempotencyKey;
     event.routedAt = null;
 
     const window = event.idempotencyKey ? (await this.getProject.execute(projectId)).config.idempotency_window_seconds : 0;
     if (!(await this.events.insertUnlessDuplicate(event, window))) {
-      const first = await this.events.findByIdempotencySlot(projectId, event.idempotencyKey!);
+      const first = await this.events.findByIdempotencySlot(projectId, event.idempotencySlot!);
       if (first) return { event: first, replayed: true };
       throw new Error('idempotency conflict without a stored event');
     }

@@ -10,8 +10,9 @@ function subscription(
   endpointId: string,
   eventTypes: string[],
   filter: unknown = null,
+  sourceId: string | null = null,
 ): Subscription {
-  return { id, endpointId, eventTypes, filter } as Subscription;
+  return { id, endpointId, eventTypes, filter, sourceId } as Subscription;
 }
 
 function finder(subscriptions: Subscription[]) {
@@ -58,6 +59,20 @@ describe('finding the subscriptions an event passes', () => {
       subscription('s3', 'e1', ['*']),
     ]);
     assert.deepEqual(await find.execute(event), [{ subscriptionId: 's2', endpointId: 'e1' }]);
+  });
+
+  it("routes a source's events to that source's subscriptions only, and API events to subscriptions without a source", async () => {
+    const { find } = finder([
+      subscription('s1', 'e1', ['*']),
+      subscription('s2', 'e2', ['order.*'], null, 'src-a'),
+      subscription('s3', 'e3', ['*'], { body: { amount: { $lt: 100 } } }, 'src-a'),
+      subscription('s4', 'e4', ['*'], null, 'src-b'),
+    ]);
+    const ids = async (sourceId?: string | null) => (await find.execute({ ...event, sourceId })).map((match) => match.subscriptionId);
+    assert.deepEqual(await ids('src-a'), ['s2'], 'type and filter still apply');
+    assert.deepEqual(await ids('src-b'), ['s4']);
+    assert.deepEqual(await ids(null), ['s1']);
+    assert.deepEqual(await ids(undefined), ['s1']);
   });
 
   it('skips a stored filter that no longer compiles instead of failing the whole event', async () => {

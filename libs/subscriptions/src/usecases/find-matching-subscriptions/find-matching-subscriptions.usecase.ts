@@ -16,11 +16,13 @@ export interface MatchableEvent {
   /** The event's data, parsed. */
   data: unknown;
   customHeaders: Record<string, string> | null;
+  /** The source that received the event; null (or absent) for events sent through the API. */
+  sourceId?: string | null;
 }
 
 /**
- * The subscriptions an event passes: its type matches one of their patterns and it passes their
- * filter. One query per event loads the project's subscriptions; each filter is compiled at most
+ * The subscriptions an event passes: they belong to the event's source (events sent through the
+ * API: to no source), its type matches one of their patterns and it passes their filter. One query per event loads the project's subscriptions; each filter is compiled at most
  * once per call, and only for subscriptions whose types match. Nothing is cached across calls:
  * the api process writes subscriptions and the agent routes, so a cache here would route an
  * event sent right after a change by the old subscriptions.
@@ -37,6 +39,7 @@ export class FindMatchingSubscriptions {
     const matches = new Map<string, SubscriptionMatch>();
     for (const subscription of await this.subscriptions.allOfProject(event.projectId)) {
       if (matches.has(subscription.endpointId)) continue;
+      if ((subscription.sourceId ?? null) !== (event.sourceId ?? null)) continue;
       if (!subscription.eventTypes.some((pattern) => new EventTypePattern(pattern).matches(event.eventType)))
         continue;
       if (!this.passesFilter(subscription, subject)) continue;

@@ -1,0 +1,20 @@
+/** The messages a consumer is handling right now, so stop() can wait for them. */
+export class InFlightMessages {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  track<T>(work: Promise<T>): Promise<T> {
+    this.pending.add(work);
+    const forget = () => this.pending.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves once everything tracked so far, and anything tracked meanwhile, has settled. */
+  async drained(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}
