@@ -420,6 +420,17 @@ describe('incoming webhooks: sources verify what providers send, store it and ro
     );
     assert.equal(rows[1].payload, JSON.stringify({ target: UNKNOWN_ID }));
     assert.deepEqual(rows[1].headers, { 'content-type': 'application/json', 'user-agent': 'Partner/1.0' });
+
+    const listed = await project.client.get(`/api/v1/projects/${project.id}/sources/${source.id}/ingest-errors?limit=1`);
+    assert.equal(listed.status, 200);
+    assert.equal(listed.body.data.length, 1);
+    assert.equal(listed.body.data[0].reason, "endpoint not found (from the source's mapping)", 'newest first');
+    assert.equal(listed.body.data[0].payload, JSON.stringify({ target: UNKNOWN_ID }));
+    const next = await project.client.get(
+      `/api/v1/projects/${project.id}/sources/${source.id}/ingest-errors?cursor=${listed.body.next_cursor}`,
+    );
+    assert.deepEqual(next.body.data.map((error: any) => error.reason), ['the body is not UTF-8 text']);
+    assert.equal(next.body.next_cursor, null);
   });
 
   it('answers 404 for an unknown mask id and 413 for a body over the source limit, storing nothing', async () => {

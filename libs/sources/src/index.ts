@@ -26,6 +26,7 @@ export * from './usecases/find-broker-sources/find-broker-sources.usecase';
 export * from './usecases/get-ingest-body-limit/get-ingest-body-limit.usecase';
 export * from './usecases/get-source/get-source.usecase';
 export * from './usecases/ingest-webhook/ingest-webhook.usecase';
+export * from './usecases/list-ingest-errors/list-ingest-errors.usecase';
 export * from './usecases/list-sources/list-sources.usecase';
 export * from './usecases/record-ingest-error/record-ingest-error.usecase';
 export * from './usecases/update-source/update-source.usecase';

@@ -13,6 +13,7 @@ import { FindIngestSource } from './usecases/find-ingest-source/find-ingest-sour
 import { GetIngestBodyLimit } from './usecases/get-ingest-body-limit/get-ingest-body-limit.usecase';
 import { GetSource } from './usecases/get-source/get-source.usecase';
 import { IngestWebhook } from './usecases/ingest-webhook/ingest-webhook.usecase';
+import { ListIngestErrors } from './usecases/list-ingest-errors/list-ingest-errors.usecase';
 import { ListSources } from './usecases/list-sources/list-sources.usecase';
 import { RecordIngestError } from './usecases/record-ingest-error/record-ingest-error.usecase';
 import { UpdateSource } from './usecases/update-source/update-source.usecase';
@@ -24,6 +25,7 @@ const USE_CASES = [
   GetIngestBodyLimit,
   GetSource,
   IngestWebhook,
+  ListIngestErrors,
   ListSources,
   RecordIngestError,
   SourceCredentials,

@@ -12,6 +12,8 @@ import {
   CreateSourceDto,
   DeleteSource,
   GetSource,
+  IngestErrorResponse,
+  ListIngestErrors,
   ListSources,
   presentSource,
   Source,
@@ -35,6 +37,7 @@ export class SourcesController {
     private readonly getSource: GetSource,
     private readonly updateSource: UpdateSource,
     private readonly deleteSource: DeleteSource,
+    private readonly listIngestErrors: ListIngestErrors,
     @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {}
 
@@ -70,6 +73,12 @@ export class SourcesController {
     @Body() body: UpdateSourceDto,
   ): Promise<SourceResponse> {
     return this.present(await this.updateSource.execute(projectId, id, body));
+  }
+
+  @Get(':source_id/ingest-errors')
+  @ApiPage(IngestErrorResponse)
+  ingestErrors(@Param('project_id') projectId: string, @sourceId() id: string, @Query() query: PageQueryDto) {
+    return this.listIngestErrors.execute(projectId, id, toPageRequest(query));
   }
 
   @Delete(':source_id')
