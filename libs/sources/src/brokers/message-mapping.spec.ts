@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BrokerMessage } from './broker-consumer';
-import { mapMessage, valueAt } from './message-mapping';
+import { valueAtPath as valueAt } from '../mapping/json-path';
+import { mapMessage } from './message-mapping';
 
 const ENDPOINT_ID = '0191f3b4-6c1d-7a2e-9b3c-4d5e6f708192';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isId } from '@caravan/common';
 import type { BrokerMessage } from './broker-consumer';
+import { valueAtPath } from '../mapping/json-path';
 
 /**
  * Where a broker source finds an event's fields in a message body: dotted paths into the JSON body
@@ -76,7 +77,7 @@ export function mapMessage(message: BrokerMessage, mapping: MessageMapping = {})
       continue;
     }
     if (!path) continue;
-    const value = valueAt(body, path);
+    const value = valueAtPath(body, path);
     if (value === undefined || value === null || value === '') continue;
     if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
       fields[field] = String(value);
@@ -110,7 +111,7 @@ export function mapMessage(message: BrokerMessage, mapping: MessageMapping = {})
     fields.idempotency_key = `sha256:${createHash('sha256').update(fields.idempotency_key).digest('hex')}`;
   }
 
-  const data = mapping.data_path ? valueAt(body, mapping.data_path) : body;
+  const data = mapping.data_path ? valueAtPath(body, mapping.data_path) : body;
   if (!isPlainObject(data)) {
     const where = mapping.data_path ? `the value at data_path "${mapping.data_path}"` : 'the body';
     return { poison: `${where} must be a JSON object to be the event's data (got ${typeName(data)})` };
@@ -135,7 +136,7 @@ function customHeaders(
 ): { headers: Record<string, string> } | { poison: string } {
   const headers: Record<string, string> = {};
   if (mapping.custom_headers_path) {
-    const fromBody = valueAt(body, mapping.custom_headers_path);
+    const fromBody = valueAtPath(body, mapping.custom_headers_path);
     if (fromBody !== undefined && fromBody !== null) {
       if (!isPlainObject(fromBody) || !Object.values(fromBody).every((value) => typeof value === 'string')) {
         return {
@@ -159,16 +160,6 @@ function normalizeAttributes(attributes: Record<string, string>): Map<string, st
 }
 
 /** Follows a dotted path; numeric segments index arrays. Undefined when any step is missing. */
-export function valueAt(value: unknown, path: string): unknown {
-  let current = value;
-  for (const segment of path.split('.')) {
-    if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
-    else if (isPlainObject(current) && Object.hasOwn(current, segment)) current = current[segment];
-    else return undefined;
-  }
-  return current;
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
