@@ -3,6 +3,8 @@ import { CaravanConfig } from '@caravan/common';
 import { DeliveryModule } from '@caravan/delivery';
 import { HealthModule } from '@caravan/health';
 import { RetentionModule } from '@caravan/retention';
+import { SourcesModule } from '@caravan/sources';
+import { BrokerSupervisor } from './broker-supervisor';
 import { configuredProcessors } from './processors/processors';
 import { Sweeper } from './sweeper';
 
@@ -12,8 +14,8 @@ export class AgentModule {
   static forRoot(config: CaravanConfig): DynamicModule {
     return {
       module: AgentModule,
-      imports: [DeliveryModule, RetentionModule, HealthModule],
-      providers: [...configuredProcessors(config), Sweeper],
+      imports: [DeliveryModule, SourcesModule, RetentionModule, HealthModule],
+      providers: [...configuredProcessors(config), Sweeper, BrokerSupervisor],
     };
   }
 }

@@ -37,3 +37,5 @@ export * from './brokers/logging-listener';
 export * from './brokers/sqs-consumer';
 export * from './brokers/kafka-consumer';
 export * from './brokers/pubsub-consumer';
+export * from './usecases/consume-broker-source/persist-broker-message.usecase';
+export * from './usecases/consume-broker-source/broker-consumer-factory';

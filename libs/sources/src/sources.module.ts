@@ -14,6 +14,7 @@ import { GetIngestBodyLimit } from './usecases/get-ingest-body-limit/get-ingest-
 import { GetSource } from './usecases/get-source/get-source.usecase';
 import { IngestWebhook } from './usecases/ingest-webhook/ingest-webhook.usecase';
 import { ListIngestErrors } from './usecases/list-ingest-errors/list-ingest-errors.usecase';
+import { PersistBrokerMessage } from './usecases/consume-broker-source/persist-broker-message.usecase';
 import { ListSources } from './usecases/list-sources/list-sources.usecase';
 import { RecordIngestError } from './usecases/record-ingest-error/record-ingest-error.usecase';
 import { UpdateSource } from './usecases/update-source/update-source.usecase';
@@ -27,6 +28,7 @@ const USE_CASES = [
   IngestWebhook,
   ListIngestErrors,
   ListSources,
+  PersistBrokerMessage,
   RecordIngestError,
   SourceCredentials,
   UpdateSource,

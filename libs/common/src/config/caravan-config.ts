@@ -31,6 +31,8 @@ export interface CaravanConfig {
     sweepIntervalMs: number;
     sweepGraceMs: number;
     queueLockMs: number;
+    /** How often the agent compares its broker consumers with the sources table. */
+    sourceRefreshMs: number;
   };
   egress: {
     port: number;
@@ -296,6 +298,7 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
       sweepIntervalMs: read.seconds('CARAVAN_SWEEP_INTERVAL_SECONDS', 10, 0.1, 3600),
       sweepGraceMs: read.seconds('CARAVAN_SWEEP_GRACE_SECONDS', 15, 0, 3600),
       queueLockMs: read.seconds('CARAVAN_QUEUE_LOCK_SECONDS', 30, 1, 3600),
+      sourceRefreshMs: read.seconds('CARAVAN_SOURCE_REFRESH_SECONDS', 5, 0.1, 3600),
     },
     egress: {
       port: read.int('CARAVAN_EGRESS_PORT', 4750, 0, 65535),
