@@ -8,6 +8,7 @@ import {
   Source,
   SourceCredentials,
 } from '@caravan/sources';
+import { PeriodicTask } from './periodic-task';
 
 /**
  * Keeps one consumer running per broker source, following the sources table without a restart:
@@ -19,35 +20,30 @@ import {
 export class BrokerSupervisor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BrokerSupervisor.name);
   private readonly running = new Map<string, { version: string; consumer: BrokerConsumer }>();
-  private timer: NodeJS.Timeout | undefined;
-  private reconciling: Promise<void> | undefined;
-  private stopped = false;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly findBrokerSources: FindBrokerSources,
     private readonly credentials: SourceCredentials,
     private readonly persist: PersistBrokerMessage,
-    @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
-  ) {}
+    @Inject(CARAVAN_CONFIG) config: CaravanConfig,
+  ) {
+    this.task = new PeriodicTask(
+      config.agent.sourceRefreshMs,
+      () => this.reconcile(),
+      (error) => this.logger.warn(`broker sources not refreshed: ${String(error)}`),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.refresh(), this.config.agent.sourceRefreshMs);
-    this.refresh();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.reconciling;
+    // Waits for a refresh in flight, so a consumer it started is in the map and stopped here too.
+    await this.task.stop();
     await Promise.all([...this.running.values()].map(({ consumer }) => consumer.stop()));
     this.running.clear();
-  }
-
-  private refresh(): void {
-    if (this.reconciling || this.stopped) return;
-    this.reconciling = this.reconcile()
-      .catch((error: unknown) => this.logger.warn(`broker sources not refreshed: ${String(error)}`))
-      .finally(() => (this.reconciling = undefined));
   }
 
   private async reconcile(): Promise<void> {
@@ -60,7 +56,7 @@ export class BrokerSupervisor implements OnApplicationBootstrap, OnApplicationSh
       this.logger.log(`stopped consuming source ${id}${source ? ' (changed)' : ''}`);
     }
     for (const source of wanted.values()) {
-      if (this.running.has(source.id) || this.stopped) continue;
+      if (this.running.has(source.id)) continue;
       const consumer = createBrokerConsumer(source, this.credentials.openBroker(source.broker!));
       try {
         await consumer.start(this.persist.sinkFor(source));
