@@ -49,3 +49,9 @@ export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   readonly error = 'Service Unavailable';
 }
+
+/** For lookups where "gone" is an answer: null when not found, any other failure still thrown. */
+export function nullIfNotFound(error: unknown): null {
+  if (error instanceof NotFoundError) return null;
+  throw error;
+}

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId } from '@caravan/common';
+import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId, nullIfNotFound } from '@caravan/common';
 import { DisableEndpoint, Endpoint, EndpointCredentials, FindEndpoints } from '@caravan/endpoints';
 import { GetEvent } from '@caravan/events';
 import { CircuitBreakerConfig, GetProject, RateLimitConfig } from '@caravan/projects';
@@ -79,7 +79,7 @@ export class DispatchDelivery {
     const [event, subscription] = await Promise.all([
       this.getEvent.execute(claimed.projectId, claimed.eventId),
       claimed.subscriptionId
-        ? this.getSubscription.execute(claimed.projectId, claimed.subscriptionId).catch(() => null)
+        ? this.getSubscription.execute(claimed.projectId, claimed.subscriptionId).catch(nullIfNotFound)
         : null,
     ]);
     let request: OutgoingRequest;

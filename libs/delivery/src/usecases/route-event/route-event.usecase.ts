@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { nullIfNotFound } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
 import { GetEvent, MarkEventRouted } from '@caravan/events';
 import { JobQueue, RouteEventJob } from '@caravan/queue';
@@ -22,7 +23,7 @@ export class RouteEvent {
   ) {}
 
   async execute(job: RouteEventJob): Promise<number> {
-    const event = await this.getEvent.execute(job.projectId, job.eventId).catch(() => null);
+    const event = await this.getEvent.execute(job.projectId, job.eventId).catch(nullIfNotFound);
     if (!event || event.routedAt) return 0;
 
     const targets = await this.targetsOf(event.projectId, event.eventType, event.endpointId, event.ownerId, event.payload, event.customHeaders, event.sourceId);
