@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: starts what the tests need, builds, then runs unit specs and end-to-end suites.
+# `npm test`: starts what the tests need, builds, then runs unit specs and end-to-end suites, the
+# suites once on PostgreSQL + Redis and once on the embedded storage (PGlite, in-process queue).
+# CARAVAN_TEST_STORAGE=external or =embedded runs the suites on that storage only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,14 @@ npm run --silent build
 
 mapfile -t specs < <(find dist/libs dist/apps -name '*.spec.js' | sort)
 mapfile -t suites < <(find dist/test -name '*.e2e.js' | sort)
-# Each end-to-end suite starts its own api and agent processes on its own database;
-# two at a time keeps a 2-core machine busy without starving the processes under test.
-node --test --test-reporter=spec --test-concurrency=2 "${specs[@]}" "${suites[@]}"
+read -r -a storages <<< "${CARAVAN_TEST_STORAGE:-external embedded}"
+
+# Each end-to-end suite starts its own Caravan processes on its own database; two at a time keeps a
+# 2-core machine busy without starving the processes under test.
+status=0
+for storage in "${storages[@]}"; do
+  echo "== end-to-end suites on ${storage} storage"
+  if [ "$storage" = "${storages[0]}" ]; then files=("${specs[@]}" "${suites[@]}"); else files=("${suites[@]}"); fi
+  CARAVAN_TEST_STORAGE="$storage" node --test --test-reporter=spec --test-concurrency=2 "${files[@]}" || status=$?
+done
+exit "$status"

@@ -53,7 +53,7 @@ describe('deliveries under the egress policy: in the agent and through the real 
   });
 
   it('in the agent: fails, without retrying, a delivery to a name that resolves to a loopback address when loopback is not allowed', async () => {
-    agent = await CaravanProcess.start('agent', caravan.environment({ ...names, CARAVAN_EGRESS_ALLOW_CIDRS: '', CARAVAN_EGRESS_ALLOWED_PORTS: 'any' }));
+    agent = await caravan.startAgent({ ...names, CARAVAN_EGRESS_ALLOW_CIDRS: '', CARAVAN_EGRESS_ALLOWED_PORTS: 'any' });
     try {
       const endpoint = await createEndpoint(project.client, project.id, { url: `http://hooks.customer.test:${port()}/rebind` });
       const event = await sendEvent(project.client, project.id, { event_type: 'x', data: {}, endpoint_id: endpoint.id });
@@ -79,10 +79,7 @@ describe('deliveries under the egress policy: in the agent and through the real 
       CARAVAN_EGRESS_ALLOWED_PORTS: 'any',
       CARAVAN_EGRESS_PROXY_TOKEN: PROXY_TOKEN,
     });
-    agent = await CaravanProcess.start('agent', {
-      ...caravan.environment({ CARAVAN_EGRESS_PROXY_URL: proxy.url, CARAVAN_EGRESS_PROXY_TOKEN: PROXY_TOKEN }),
-      ...networkGuardEnv(),
-    });
+    agent = await caravan.startAgent({ CARAVAN_EGRESS_PROXY_URL: proxy.url, CARAVAN_EGRESS_PROXY_TOKEN: PROXY_TOKEN, ...networkGuardEnv() });
 
     const denied = await createEndpoint(project.client, project.id, { url: `http://hooks.customer.test:${port()}/via-proxy-denied` });
     const allowed = await createEndpoint(project.client, project.id, { url: `http://allowed.customer.test:${port()}/via-proxy` });

@@ -5,7 +5,7 @@ import { ApiClient } from './support/api-client';
 import { CaravanProcess } from './support/caravan-process';
 import { createEndpoint, deliveriesOf, sendEvent } from './support/fixtures';
 import { Receiver } from './support/receiver';
-import { TestCaravan, TestProject } from './support/test-caravan';
+import { ExternalTestCaravan, externalOnly, TestCaravan, TestProject } from './support/test-caravan';
 import { waitFor } from './support/wait-for';
 
 /** Every delivery of these events reached success; returns them. */
@@ -38,7 +38,7 @@ describe('nothing acknowledged is lost (agent down, Redis jobs lost, agent kille
     await receiver?.stop();
   });
 
-  it('delivers events acknowledged while no agent was running, once an agent starts', async () => {
+  it('delivers events acknowledged while no agent was running, once an agent starts', { skip: externalOnly('the api runs without an agent') }, async () => {
     const endpoint = await createEndpoint(project.client, project.id, { url: receiver.url('/agent-down') });
     const events = [];
     for (let i = 0; i < 5; i++) {
@@ -53,7 +53,7 @@ describe('nothing acknowledged is lost (agent down, Redis jobs lost, agent kille
     assert.deepEqual(received, [0, 1, 2, 3, 4]);
   });
 
-  it('delivers events whose queue jobs Redis lost, through the sweeper', async () => {
+  it('delivers events whose queue jobs Redis lost, through the sweeper', { skip: externalOnly('Redis') }, async () => {
     await caravan.agent!.stop();
     const endpoint = await createEndpoint(project.client, project.id, { url: receiver.url('/redis-lost') });
     const events = [];
@@ -61,8 +61,9 @@ describe('nothing acknowledged is lost (agent down, Redis jobs lost, agent kille
       events.push(await sendEvent(project.client, project.id, { event_type: 'redis.lost', data: { i }, endpoint_id: endpoint.id }));
     }
     // Redis forgets every job it held for this deployment.
-    const redis = new Redis(caravan.redisUrl);
-    const keys = await redis.keys(`${caravan.redisPrefix}:*`);
+    const external = caravan as ExternalTestCaravan;
+    const redis = new Redis(external.redisUrl);
+    const keys = await redis.keys(`${external.redisPrefix}:*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
 
@@ -71,7 +72,7 @@ describe('nothing acknowledged is lost (agent down, Redis jobs lost, agent kille
     assert.equal(receiver.requestsFor('/redis-lost').length, 3);
   });
 
-  it('acknowledges events promptly while Redis is unreachable, and delivers them once an agent can sweep them', async () => {
+  it('acknowledges events promptly while Redis is unreachable, and delivers them once an agent can sweep them', { skip: externalOnly('Redis') }, async () => {
     const endpoint = await createEndpoint(project.client, project.id, { url: receiver.url('/redis-down') });
     const apiWithoutRedis = await CaravanProcess.start('api', caravan.environment({ REDIS_URL: 'redis://127.0.0.1:1/0' }));
     try {
@@ -100,7 +101,7 @@ describe('nothing acknowledged is lost (agent down, Redis jobs lost, agent kille
     );
     await waitFor('the agent to be mid-run', () => receiver.requestsFor('/killed').length >= 3, 15_000, 20);
     await caravan.agent!.kill();
-    const { rows } = await caravan.db.query(
+    const { rows } = await caravan.query(
       `SELECT count(*)::int AS n FROM event_deliveries d JOIN events e ON e.id = d.event_id
        WHERE e.event_type = 'agent.killed' AND d.status <> 'success'`,
     );

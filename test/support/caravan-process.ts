@@ -10,7 +10,8 @@ const ENTRIES = {
   migrate: path.resolve(__dirname, '../../libs/database/src/cli/run-migrations.js'),
 };
 
-const READY = /(Caravan API: (http:\/\/[^/\s]+)|Caravan agent running; health: (http:\/\/[^/\s]+)|Caravan egress proxy listening on (http:\/\/[^/\s]+))/;
+const READY =
+  /(Caravan API: (http:\/\/[^/\s]+)|Caravan agent running; health: (http:\/\/[^/\s]+)|Caravan egress proxy listening on (http:\/\/[^/\s]+)|\n\s+API\s+(http:\/\/[^/\s]+))/;
 
 /** A real Caravan process (api, agent or both), started as a user would, from the build. */
 export class CaravanProcess {
@@ -35,7 +36,7 @@ export class CaravanProcess {
       const onData = () => {
         const match = READY.exec(started.output);
         if (match) {
-          started.url = match[2] ?? match[3] ?? match[4];
+          started.url = match[2] ?? match[3] ?? match[4] ?? match[5];
           clearTimeout(timer);
           resolve();
         }
@@ -57,6 +58,10 @@ export class CaravanProcess {
     const code = await process_.exited;
     clearTimeout(timer);
     return { code, output: process_.output };
+  }
+
+  get hasExited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
   }
 
   /** Graceful stop, as an orchestrator would do it. */

@@ -1,8 +1,10 @@
-import { ConfigError, loadConfig } from '@caravan/common';
+import { ConfigError, loadConfig, requireExternalStorage } from '@caravan/common';
 import { startAgent } from './start-agent';
 
 async function main(): Promise<void> {
-  const agent = await startAgent(loadConfig());
+  const config = loadConfig();
+  requireExternalStorage(config, 'agent');
+  const agent = await startAgent(config);
   console.log(`Caravan agent running; health: ${agent.url}/health/ready`);
 }
 

@@ -1,8 +1,10 @@
-import { ConfigError, loadConfig } from '@caravan/common';
+import { ConfigError, loadConfig, requireExternalStorage } from '@caravan/common';
 import { describeApi, startApi } from './start-api';
 
 async function main(): Promise<void> {
-  const api = await startApi(loadConfig());
+  const config = loadConfig();
+  requireExternalStorage(config, 'api');
+  const api = await startApi(config);
   console.log(describeApi(api));
 }
 

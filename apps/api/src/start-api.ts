@@ -23,7 +23,11 @@ class ApiRootModule {}
  * Starts the control plane. `alongside` adds modules to the same application: `npm start`
  * passes the agent so both share one process, one pool and one HTTP port.
  */
-export async function startApi(config: CaravanConfig, alongside: DynamicModule[] = []): Promise<RunningApi> {
+export async function startApi(
+  config: CaravanConfig,
+  alongside: DynamicModule[] = [],
+  options: { closeOnSignals: boolean } = { closeOnSignals: true },
+): Promise<RunningApi> {
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: ApiRootModule, imports: [InfrastructureModule.forRoot(config), ApiModule, ...alongside] },
     new FastifyAdapter({ bodyLimit: config.api.bodyLimitBytes }),
@@ -35,7 +39,8 @@ export async function startApi(config: CaravanConfig, alongside: DynamicModule[]
   limitIngestBodies(app);
   app.useGlobalFilters(new AllErrorsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // A caller that must close more after the app (the embedded database) handles signals itself.
+  if (options.closeOnSignals) app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

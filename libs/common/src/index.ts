@@ -1,6 +1,7 @@
 export * from './config/caravan-config';
 export * from './config/config.module';
 export * from './config/log-levels';
+export * from './config/require-external-storage';
 export * from './errors/domain-errors';
 export * from './ids/id';
 export * from './pagination/page';

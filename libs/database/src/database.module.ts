@@ -27,10 +27,11 @@ export class DatabaseModule {
             toRetry: (error: unknown) => !(error instanceof SchemaBehindError),
           }),
           dataSourceFactory: async (options) => {
-            if (config.database.migrate) await ensureDatabaseExists(config.database.url);
+            const embedded = config.storage === 'embedded';
+            if (config.database.migrate && !embedded) await ensureDatabaseExists(config.database.url);
             const dataSource = await new DataSource(options!).initialize();
             if (config.database.migrate) {
-              const applied = await runPendingMigrations(dataSource);
+              const applied = await runPendingMigrations(dataSource, embedded);
               if (applied.length > 0) new Logger('Database').log(`applied migrations: ${applied.join(', ')}`);
             } else if (await dataSource.showMigrations()) {
               // Serving on an old schema would fail request by request; refuse once, clearly.

@@ -28,8 +28,13 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   }
 }
 
-/** Runs pending migrations under an advisory lock, so api and agents booting together do not race. */
-export async function runPendingMigrations(dataSource: DataSource): Promise<string[]> {
+/**
+ * Runs pending migrations under an advisory lock, so api and agents booting together do not race.
+ * `alone`: this process is the only one (the embedded mode, whose data directory lock says so); no
+ * lock is taken, which matters there because the lock's session would hold the only connection.
+ */
+export async function runPendingMigrations(dataSource: DataSource, alone = false): Promise<string[]> {
+  if (alone) return (await dataSource.runMigrations({ transaction: 'each' })).map((migration) => migration.name);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

@@ -1,14 +1,21 @@
-import { Module } from '@nestjs/common';
+import { Module, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import { EndpointsModule } from '@caravan/endpoints';
 import { EventsModule } from '@caravan/events';
 import { ProjectsModule } from '@caravan/projects';
+import { RedisConnection } from '@caravan/queue';
 import { SubscriptionsModule } from '@caravan/subscriptions';
 import { DeliveryAttempt } from './entities/delivery-attempt.entity';
 import { EventDelivery } from './entities/event-delivery.entity';
+import { BreakerStore } from './circuit-breaker/breaker-store';
 import { CircuitBreaker } from './circuit-breaker/circuit-breaker';
+import { InMemoryBreakerStore } from './circuit-breaker/in-memory-breaker-store';
+import { RedisBreakerStore } from './circuit-breaker/redis-breaker-store';
 import { HttpSender } from './http/http-sender';
-import { RateLimiter, RedisRateLimiter } from './rate-limit/rate-limiter';
+import { InMemoryRateLimiter } from './rate-limit/in-memory-rate-limiter';
+import { RateLimiter } from './rate-limit/rate-limiter';
+import { RedisRateLimiter } from './rate-limit/redis-rate-limiter';
 import { DeliveryRepository } from './repositories/delivery.repository';
 import { DispatchDelivery } from './usecases/dispatch-delivery/dispatch-delivery.usecase';
 import { GetDelivery } from './usecases/get-delivery/get-delivery.usecase';
@@ -43,6 +50,36 @@ const USE_CASES = [
 /** Steps the use cases above share; not offered outside the lib. */
 const INTERNAL = [QueueNextAttempts, ResendSelection];
 
+// In embedded mode QueueModule provides no RedisConnection, so it is injected as optional.
+const STORAGE_INJECT = [CARAVAN_CONFIG, { token: RedisConnection, optional: true }];
+
+function requireRedis(redis: RedisConnection | undefined, needer: string): RedisConnection {
+  if (redis) return redis;
+  throw new Error(
+    `${needer} needs Redis in external storage mode, but no RedisConnection is provided: import QueueModule.forRoot(config)`,
+  );
+}
+
+/** Rate limits and breakers live in Redis, shared by every agent, or in memory for the single embedded process. */
+const STATE_STORES: Provider[] = [
+  {
+    provide: RateLimiter,
+    useFactory: (config: CaravanConfig, redis?: RedisConnection) =>
+      config.storage === 'embedded'
+        ? new InMemoryRateLimiter()
+        : new RedisRateLimiter(requireRedis(redis, 'the rate limiter')),
+    inject: STORAGE_INJECT,
+  },
+  {
+    provide: BreakerStore,
+    useFactory: (config: CaravanConfig, redis?: RedisConnection) =>
+      config.storage === 'embedded'
+        ? new InMemoryBreakerStore()
+        : new RedisBreakerStore(requireRedis(redis, 'the circuit breaker')),
+    inject: STORAGE_INJECT,
+  },
+];
+
 @Module({
   imports: [
     TypeOrmModule.forFeature([EventDelivery, DeliveryAttempt]),
@@ -51,7 +88,7 @@ const INTERNAL = [QueueNextAttempts, ResendSelection];
     ProjectsModule,
     SubscriptionsModule,
   ],
-  providers: [DeliveryRepository, HttpSender, CircuitBreaker, { provide: RateLimiter, useClass: RedisRateLimiter }, ...INTERNAL, ...USE_CASES],
+  providers: [DeliveryRepository, HttpSender, CircuitBreaker, ...STATE_STORES, ...INTERNAL, ...USE_CASES],
   exports: USE_CASES,
 })
 export class DeliveryModule {}

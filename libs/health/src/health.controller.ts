@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import { JobQueue } from '@caravan/queue';
 import { Public } from './public.decorator';
 
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     private readonly queue: JobQueue,
+    @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {}
 
   /** The process is up and serving HTTP. */
@@ -22,7 +24,7 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Postgres and Redis answer: the process can do its work. */
+  /** Postgres and Redis (the in-process queue, embedded) answer: the process can do its work. */
   @Get('ready')
   @HealthCheck()
   ready() {
@@ -30,7 +32,7 @@ export class HealthController {
       () => this.database.pingCheck('postgres').withTimeout(2000),
       () =>
         this.indicators
-          .check('redis')
+          .check(this.config.storage === 'embedded' ? 'queue' : 'redis')
           .attempt(() => this.queue.ping())
           .withTimeout(2000),
     ]);

@@ -1,16 +1,14 @@
-import { WorkerHost } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { RouteEvent } from '@caravan/delivery';
-import { RouteEventJob } from '@caravan/queue';
-import { Job } from 'bullmq';
+import { JobHandler, QueuedJob, RouteEventJob } from '@caravan/queue';
 
 @Injectable()
-export class RouteEventProcessor extends WorkerHost {
+export class RouteEventProcessor extends JobHandler<RouteEventJob> {
   constructor(private readonly routeEvent: RouteEvent) {
     super();
   }
 
-  process(job: Job<RouteEventJob>): Promise<number> {
+  handle(job: QueuedJob<RouteEventJob>): Promise<number> {
     return this.routeEvent.execute(job.data);
   }
 }

@@ -3,8 +3,33 @@ import * as assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from './caravan-config';
 
 describe('loadConfig', () => {
-  it('has defaults that point at local Postgres and Redis', () => {
+  it('is embedded when neither DATABASE_URL nor REDIS_URL is set, with one connection and migrations on', () => {
     const config = loadConfig({});
+    assert.equal(config.storage, 'embedded');
+    assert.equal(config.database.url, '');
+    assert.equal(config.database.poolSize, 1);
+    assert.equal(config.dataDir, './.caravan/data');
+    assert.equal(loadConfig({ CARAVAN_MIGRATE: 'false' }).database.migrate, true);
+  });
+
+  it('uses PostgreSQL and Redis when both URLs are set, and refuses only one of them', () => {
+    const both = loadConfig({ DATABASE_URL: 'postgres://db.internal/caravan', REDIS_URL: 'redis://cache.internal:6380' });
+    assert.equal(both.storage, 'external');
+    assert.equal(both.database.poolSize, 10);
+    assert.throws(() => loadConfig({ DATABASE_URL: 'postgres://db.internal/caravan' }), /REDIS_URL is not set: set both/);
+    assert.throws(() => loadConfig({ REDIS_URL: 'redis://cache.internal' }), /DATABASE_URL is not set: set both/);
+  });
+
+  it('takes CARAVAN_STORAGE over the default, and production defaults to external storage', () => {
+    assert.equal(loadConfig({ CARAVAN_STORAGE: 'external' }).storage, 'external');
+    assert.equal(loadConfig({ CARAVAN_ENV: 'production', CARAVAN_ENCRYPTION_KEY: 'k'.repeat(32) }).storage, 'external');
+    assert.equal(loadConfig({ CARAVAN_ENV: 'production', CARAVAN_ENCRYPTION_KEY: 'k'.repeat(32), CARAVAN_STORAGE: 'embedded' }).storage, 'embedded');
+    assert.throws(() => loadConfig({ CARAVAN_STORAGE: 'embedded', REDIS_URL: 'redis://x' }), /CARAVAN_STORAGE=embedded uses no PostgreSQL or Redis/);
+    assert.throws(() => loadConfig({ CARAVAN_STORAGE: 'sqlite' }), /CARAVAN_STORAGE must be one of external, embedded/);
+  });
+
+  it('has external defaults that point at local Postgres and Redis', () => {
+    const config = loadConfig({ CARAVAN_STORAGE: 'external' });
     assert.equal(config.database.url, 'postgres://postgres@127.0.0.1:5432/caravan');
     assert.equal(config.redis.url, 'redis://127.0.0.1:6379/0');
     assert.equal(config.api.port, 5005);
@@ -20,7 +45,7 @@ describe('loadConfig', () => {
 
   it('names every invalid variable in one error', () => {
     assert.throws(
-      () => loadConfig({ CARAVAN_API_PORT: 'abc', REDIS_URL: 'http://x', CARAVAN_MIGRATE: 'maybe' }),
+      () => loadConfig({ CARAVAN_STORAGE: 'external', CARAVAN_API_PORT: 'abc', REDIS_URL: 'http://x', CARAVAN_MIGRATE: 'maybe' }),
       (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.equal(error.problems.length, 3);
@@ -47,7 +72,7 @@ describe('loadConfig', () => {
 
   it('does not echo credentials of an unparsable database URL', () => {
     assert.throws(
-      () => loadConfig({ DATABASE_URL: 'postgres://user:secret@host:notaport/db' }),
+      () => loadConfig({ DATABASE_URL: 'postgres://user:secret@host:notaport/db', REDIS_URL: 'redis://x' }),
       (error: unknown) => !String(error).includes('secret'),
     );
   });

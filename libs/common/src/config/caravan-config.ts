@@ -4,16 +4,25 @@ import * as path from 'node:path';
 
 export type CaravanEnvironment = 'development' | 'production' | 'test';
 
+/**
+ * Where state lives. `external`: PostgreSQL and Redis, any number of processes. `embedded`: PGlite
+ * (Postgres compiled to WebAssembly) in the data directory and an in-process queue, for one process.
+ */
+export type StorageMode = 'external' | 'embedded';
+
 export interface CaravanConfig {
   env: CaravanEnvironment;
   version: string;
   host: string;
+  storage: StorageMode;
   database: {
+    /** In embedded mode, empty until the embedded server has started and filled it in. */
     url: string;
     poolSize: number;
     migrate: boolean;
   };
   redis: {
+    /** Unused in embedded mode. */
     url: string;
     prefix: string;
   };
@@ -272,17 +281,22 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
   const host = read.string('CARAVAN_HOST', production ? '0.0.0.0' : '127.0.0.1');
   const apiPort = read.int('CARAVAN_API_PORT', 5005, 0, 65535);
 
+  const storage = storageMode(read, production);
+  const embedded = storage === 'embedded';
+
   const config: CaravanConfig = {
     env: caravanEnv,
     version: packageVersion(),
     host,
+    storage,
     database: {
-      url: read.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
-      poolSize: read.int('CARAVAN_DATABASE_POOL_SIZE', 10, 1, 500),
-      migrate: read.bool('CARAVAN_MIGRATE', !production),
+      url: embedded ? '' : read.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
+      // PGlite is one Postgres session: a second connection would share it, transactions included.
+      poolSize: embedded ? 1 : read.int('CARAVAN_DATABASE_POOL_SIZE', 10, 1, 500),
+      migrate: embedded || read.bool('CARAVAN_MIGRATE', !production),
     },
     redis: {
-      url: read.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
+      url: embedded ? '' : read.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
       prefix: read.string('CARAVAN_REDIS_PREFIX', 'caravan'),
     },
     api: {
@@ -332,6 +346,33 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
   return config;
 }
 
+/**
+ * Embedded when neither DATABASE_URL nor REDIS_URL is set, so a bare `npm start` works on a machine
+ * with only Node.js; external when both are. CARAVAN_STORAGE=external keeps the old default of a local
+ * PostgreSQL and Redis, and is the default in production, where data on a local disk would be a
+ * surprise. Half a configuration is refused: it is almost always a forgotten variable.
+ */
+function storageMode(read: EnvReader, production: boolean): StorageMode {
+  const database = read.raw('DATABASE_URL') !== undefined;
+  const redis = read.raw('REDIS_URL') !== undefined;
+  const chosen = read.raw('CARAVAN_STORAGE');
+  if (chosen !== undefined) {
+    const mode = read.oneOf('CARAVAN_STORAGE', ['external', 'embedded'] as const, 'external');
+    if (mode === 'embedded' && (database || redis)) {
+      read.problems.push('CARAVAN_STORAGE=embedded uses no PostgreSQL or Redis: unset DATABASE_URL and REDIS_URL');
+    }
+    return mode;
+  }
+  if (database !== redis) {
+    const missing = database ? 'REDIS_URL' : 'DATABASE_URL';
+    read.problems.push(
+      `${missing} is not set: set both DATABASE_URL and REDIS_URL to use PostgreSQL and Redis, or neither for the embedded mode`,
+    );
+    return 'external';
+  }
+  return database || production ? 'external' : 'embedded';
+}
+
 let cachedVersion: string | undefined;
 
 function packageVersion(): string {
@@ -350,6 +391,14 @@ function packageVersion(): string {
 /** The environment for a child process: this one's, with overrides. Lives here to keep process.env in one file. */
 export function childEnvironment(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
   return { ...process.env, ...overrides };
+}
+
+/** CARAVAN_TEST_STORAGE: which storage the end-to-end suites run Caravan on (external by default). */
+export function testStorage(env: Env = process.env): StorageMode {
+  const read = new EnvReader(env);
+  const mode = read.oneOf('CARAVAN_TEST_STORAGE', ['external', 'embedded'] as const, 'external');
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return mode;
 }
 
 /** Real brokers that the broker sources' opt-in test suites run against, when these variables name them. */

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@caravan/common';
+import { ConfigError, loadConfig, requireExternalStorage } from '@caravan/common';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../data-source-options';
 import { ensureDatabaseExists, runPendingMigrations } from '../migration-runner';
@@ -6,6 +6,8 @@ import { ensureDatabaseExists, runPendingMigrations } from '../migration-runner'
 /** `npm run migration:run`: applies pending migrations and exits. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  // The embedded mode applies migrations at every start.
+  requireExternalStorage(config, 'migration command');
   await ensureDatabaseExists(config.database.url);
   const dataSource = await new DataSource(dataSourceOptions(config)).initialize();
   try {

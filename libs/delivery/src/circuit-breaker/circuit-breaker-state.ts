@@ -1,6 +1,6 @@
 /**
- * The circuit breaker of one endpoint as a pure state machine; CircuitBreaker stores it in
- * Redis so every agent sees the same state.
+ * The circuit breaker of one endpoint as a pure state machine; CircuitBreaker keeps it in a
+ * BreakerStore: Redis, so every agent sees the same state, or memory in embedded mode.
  *
  * closed → open: within a sample window, at least minimumRequestCount attempts and a failure
  * rate ≥ failureThreshold %. open → half_open: after errorTimeout; a few probes go through.

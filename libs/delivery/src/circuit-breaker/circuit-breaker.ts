@@ -1,6 +1,16 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { RedisConnection } from '@caravan/queue';
-import { admit, BreakerSettings, BreakerState, closedState, CircuitStatus, recordResult, Verdict } from './circuit-breaker-state';
+import {
+  admit,
+  BreakerSettings,
+  BreakerState,
+  closedState,
+  CircuitStatus,
+  recordResult,
+  Verdict,
+} from './circuit-breaker-state';
+import { BreakerStore, VersionedBreakerState } from './breaker-store';
+import { KeyedSerializer } from './keyed-serializer';
 
 export interface BreakerGate {
   allowed: boolean;
@@ -8,33 +18,34 @@ export interface BreakerGate {
   status: CircuitStatus;
 }
 
-// Writes only when the stored version is unchanged, so two agents cannot both move one breaker.
-const COMPARE_AND_SET = `
-local current = redis.call('GET', KEYS[1])
-local version = 0
-if current then version = tonumber(cjson.decode(current).version) end
-if version ~= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-return 1
-`;
-
-const STATE_TTL_MS = 7 * 24 * 3600 * 1000;
 const MAX_TRIES = 8;
 
-type Stored = BreakerState & { version: number };
+type Step<T> = (state: BreakerState, now: number) => { next: BreakerState; result: T };
 
-/** The breaker of each endpoint, shared by every agent through Redis. */
+/** The breaker of each endpoint, kept in a BreakerStore (Redis shares it between agents). */
 @Injectable()
 export class CircuitBreaker {
-  constructor(private readonly redis: RedisConnection) {
-    this.redis.client.defineCommand('caravanBreakerCas', { numberOfKeys: 1, lua: COMPARE_AND_SET });
-  }
+  /*
+   * Writes to one endpoint take turns within this process. Without that, a burst of results for one
+   * endpoint (delivery concurrency is 50) read the same version together and all but one per round
+   * lost the compare-and-set until MAX_TRIES ran out. Now only other agents can contend.
+   */
+  private readonly writers = new KeyedSerializer();
+
+  constructor(private readonly store: BreakerStore) {}
 
   /** May an attempt go to this endpoint now? Moving open → half-open happens here. */
   async allow(endpointId: string, settings: BreakerSettings): Promise<BreakerGate> {
     return this.update(endpointId, (state, now) => {
       const admission = admit(state, now, settings);
-      return { next: admission.next, result: { allowed: admission.allowed, retryAfterMs: admission.retryAfterMs, status: admission.next.status } };
+      return {
+        next: admission.next,
+        result: {
+          allowed: admission.allowed,
+          retryAfterMs: admission.retryAfterMs,
+          status: admission.next.status,
+        },
+      };
     });
   }
 
@@ -47,40 +58,49 @@ export class CircuitBreaker {
   }
 
   async reset(endpointId: string): Promise<void> {
-    await this.redis.client.del(this.key(endpointId));
+    await this.store.delete(endpointId);
   }
 
   async status(endpointId: string): Promise<BreakerState> {
-    return (await this.read(endpointId)) ?? closedState(Date.now());
+    return (await this.store.read(endpointId)) ?? closedState(Date.now());
   }
 
-  private async update<T>(endpointId: string, step: (state: BreakerState, now: number) => { next: BreakerState; result: T }): Promise<T> {
-    for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-      const now = Date.now();
-      const stored = await this.read(endpointId);
-      const version = stored?.version ?? 0;
-      const { next, result } = step(stored ?? closedState(now), now);
-      if (stored && sameState(stored, next)) return result;
-      if (!stored && next.status === 'closed' && next.successes === 0 && next.failures === 0) return result;
-      const client = this.redis.client as unknown as {
-        caravanBreakerCas(key: string, version: number, value: string, ttl: number): Promise<number>;
-      };
-      const written = await client.caravanBreakerCas(this.key(endpointId), version, JSON.stringify({ ...next, version: version + 1 }), STATE_TTL_MS);
-      if (written === 1) return result;
-    }
-    throw new Error(`circuit breaker of endpoint ${endpointId} is contended; giving up this time`);
+  private async update<T>(endpointId: string, step: Step<T>): Promise<T> {
+    // Most calls (allow on a closed circuit) change nothing: they only read, without waiting for a turn.
+    const unchanged = await this.tryStep(endpointId, step, false);
+    if (unchanged.done) return unchanged.result;
+    return this.writers.run(endpointId, async () => {
+      for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
+        const outcome = await this.tryStep(endpointId, step, true);
+        if (outcome.done) return outcome.result;
+        // Another agent wrote first: a random pause keeps agents that lost together from colliding again.
+        await sleep(Math.random() * 4 * (attempt + 1));
+      }
+      throw new Error(`circuit breaker of endpoint ${endpointId} is contended; giving up this time`);
+    });
   }
 
-  private async read(endpointId: string): Promise<Stored | null> {
-    const raw = await this.redis.client.get(this.key(endpointId));
-    return raw ? (JSON.parse(raw) as Stored) : null;
-  }
-
-  private key(endpointId: string): string {
-    return this.redis.key('circuit-breaker', endpointId);
+  /** Applies `step` to the stored state: done when that changes nothing, or when it may write and its write wins. */
+  private async tryStep<T>(
+    endpointId: string,
+    step: Step<T>,
+    mayWrite: boolean,
+  ): Promise<{ done: true; result: T } | { done: false }> {
+    const now = Date.now();
+    const stored = await this.store.read(endpointId);
+    const { next, result } = step(stored ?? closedState(now), now);
+    if (stored ? sameState(stored, next) : isPristine(next)) return { done: true, result };
+    if (mayWrite && (await this.store.compareAndSet(endpointId, stored?.version ?? 0, next)))
+      return { done: true, result };
+    return { done: false };
   }
 }
 
-function sameState(stored: Stored, next: BreakerState): boolean {
+/** A closed circuit with nothing counted is what a missing entry means, so it need not be stored. */
+function isPristine(state: BreakerState): boolean {
+  return state.status === 'closed' && state.successes === 0 && state.failures === 0;
+}
+
+function sameState(stored: VersionedBreakerState, next: BreakerState): boolean {
   return (Object.keys(next) as (keyof BreakerState)[]).every((key) => stored[key] === next[key]);
 }
