@@ -9,3 +9,6 @@ export * from './retry/retry-config';
 export * from './defined-fields';
 export * from './crypto/secret-box';
 export * from './crypto/encryption-key';
+export * from './batching/micro-batcher';
+export * from './batching/id-loader';
+export * from './cache/recent-values';

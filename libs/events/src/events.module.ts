@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EndpointsModule } from '@caravan/endpoints';
 import { ProjectsModule } from '@caravan/projects';
+import { EventContentCache } from './cache/event-content-cache';
 import { Event } from './entities/event.entity';
 import { EventRepository } from './repositories/event.repository';
 import { FindUnroutedEvents } from './usecases/find-unrouted-events/find-unrouted-events.usecase';
@@ -14,7 +15,7 @@ const USE_CASES = [FindUnroutedEvents, GetEvent, IngestEvent, ListEvents, MarkEv
 
 @Module({
   imports: [TypeOrmModule.forFeature([Event]), EndpointsModule, ProjectsModule],
-  providers: [EventRepository, ...USE_CASES],
+  providers: [EventRepository, EventContentCache, ...USE_CASES],
   exports: USE_CASES,
 })
 export class EventsModule {}

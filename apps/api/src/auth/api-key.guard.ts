@@ -34,7 +34,9 @@ export class ApiKeyGuard implements CanActivate {
       if (principal.role === 'project' && principal.projectId !== projectId) {
         throw NotFoundError.of('project', 'project_id');
       }
-      await this.getProject.execute(projectId);
+      // A project key exists only while its project does (the key is deleted with it), so only the
+      // root key needs the lookup; this keeps a database round trip off every ingest.
+      if (principal.role === 'root') await this.getProject.execute(projectId);
     }
     if (this.reflector.getAllAndOverride<boolean>(ROOT_ONLY, targets) && principal.role !== 'root') {
       throw new ForbiddenError('this route needs the root API key');

@@ -45,8 +45,16 @@ function describeError(error: unknown): ErrorBody {
       typeof response === 'string' ? response : [response.message ?? error.message].flat().join('; ');
     return withField({ status, error: STATUS_CODES[status] ?? 'Error', message }, typeof response === 'object' ? response.field : undefined);
   }
-  if (POSTGRES_REFUSED_TEXT.has((error as { driverError?: { code?: string } })?.driverError?.code ?? '')) {
+  const driverError = (error as { driverError?: { code?: string; detail?: string } })?.driverError;
+  if (POSTGRES_REFUSED_TEXT.has(driverError?.code ?? '')) {
     return { status: 400, error: 'Bad Request', message: 'text fields cannot contain the NUL character (\\u0000)' };
+  }
+  // A row this request refers to was deleted meanwhile: a project deleted while another process
+  // still had its key cached (for up to a few seconds), or a concurrent delete.
+  if (driverError?.code === '23503') {
+    return /table "projects"/.test(driverError.detail ?? '')
+      ? { status: 404, error: 'Not Found', message: 'project not found', field: 'project_id' }
+      : { status: 409, error: 'Conflict', message: 'a resource this request refers to was deleted meanwhile' };
   }
   const framework = error as FrameworkError;
   if (framework?.statusCode && framework.statusCode >= 400 && framework.statusCode < 500) {

@@ -102,25 +102,28 @@ export class DeliveryRepository {
   }
 
   /**
-   * Records the attempt and moves the delivery on, in one transaction, only if this worker
-   * still holds the claim. Returns false when the claim was lost (the lock expired meanwhile).
+   * Records the attempt and moves the delivery on, in one statement (so atomically, and in one
+   * round trip), only if this worker still holds the claim. Returns false when the claim was lost
+   * (the lock expired meanwhile); the attempt is kept either way, as it was made.
    */
   async recordAttempt(claimed: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<boolean> {
-    return this.db.transaction(async (manager) => {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(DeliveryAttempt)
-        .values(attempt)
-        .orIgnore()
-        .execute();
-      const [, affected]: [unknown, number] = await manager.query(
-        `UPDATE event_deliveries SET status = $3, next_attempt_at = $4, last_status_code = $5, last_error = $6, updated_at = now()
-         WHERE id = $1 AND status = 'processing' AND attempt_count = $2`,
-        [claimed.id, claimed.attemptCount, outcome.status, outcome.nextAttemptAt, outcome.lastStatusCode, outcome.lastError],
-      );
-      return affected > 0;
-    });
+    const [insert, insertParameters] = this.db
+      .createQueryBuilder()
+      .insert()
+      .into(DeliveryAttempt)
+      .values(attempt)
+      .orIgnore()
+      .updateEntity(false)
+      .getQueryAndParameters();
+    const at = insertParameters.length;
+    // A data-modifying WITH runs whether or not the outer statement reads it.
+    const [, affected]: [unknown, number] = await this.db.query(
+      `WITH recorded_attempt AS (${insert})
+       UPDATE event_deliveries SET status = $${at + 3}, next_attempt_at = $${at + 4}, last_status_code = $${at + 5}, last_error = $${at + 6}, updated_at = now()
+       WHERE id = $${at + 1} AND status = 'processing' AND attempt_count = $${at + 2}`,
+      [...insertParameters, claimed.id, claimed.attemptCount, outcome.status, outcome.nextAttemptAt, outcome.lastStatusCode, outcome.lastError],
+    );
+    return affected > 0;
   }
 
   /** Deliveries whose time has come (or whose lock expired) before `dueBefore`: candidates for the sweeper. */

@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { PageRequest } from '@caravan/common';
+import { IdLoader, PageRequest } from '@caravan/common';
 import { In, LessThan, Not, Repository } from 'typeorm';
 import { Endpoint, EndpointStatus } from '../entities/endpoint.entity';
 
 @Injectable()
 export class EndpointRepository {
-  constructor(@InjectRepository(Endpoint) private readonly endpoints: Repository<Endpoint>) {}
+  private readonly byId: IdLoader<Endpoint, string>;
+
+  constructor(@InjectRepository(Endpoint) private readonly endpoints: Repository<Endpoint>) {
+    this.byId = new IdLoader((ids) => this.endpoints.findBy({ id: In(ids) }), (row, projectId) => row.projectId === projectId);
+  }
 
   findById(projectId: string, endpointId: string): Promise<Endpoint | null> {
-    return this.endpoints.findOneBy({ projectId, id: endpointId });
+    return this.byId.load(endpointId, projectId);
   }
 
   findByIds(projectId: string, endpointIds: string[], ownerId?: string): Promise<Endpoint[]> {

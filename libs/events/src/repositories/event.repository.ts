@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { idBoundAt, PageRequest } from '@caravan/common';
-import { IsNull, LessThan, Repository } from 'typeorm';
+import { IdLoader, idBoundAt, PageRequest } from '@caravan/common';
+import { In, IsNull, LessThan, Repository } from 'typeorm';
 import { Event } from '../entities/event.entity';
 
 export interface EventFilter {
@@ -12,14 +12,40 @@ export interface EventFilter {
 
 @Injectable()
 export class EventRepository {
-  constructor(@InjectRepository(Event) private readonly events: Repository<Event>) {}
+  private readonly byId: IdLoader<Event, string>;
+
+  constructor(@InjectRepository(Event) private readonly events: Repository<Event>) {
+    this.byId = new IdLoader((ids) => this.events.findBy({ id: In(ids) }), (row, projectId) => row.projectId === projectId);
+  }
 
   findById(projectId: string, eventId: string): Promise<Event | null> {
-    return this.events.findOneBy({ projectId, id: eventId });
+    return this.byId.load(eventId, projectId);
   }
 
   findByIdempotencySlot(projectId: string, idempotencySlot: string): Promise<Event | null> {
     return this.events.findOneBy({ projectId, idempotencySlot });
+  }
+
+  /**
+   * Inserts events without idempotency keys in one statement, answering each one's creation
+   * time in order. All or nothing: one bad row fails the statement.
+   */
+  async insertMany(events: Event[]): Promise<Date[]> {
+    const columns = 8;
+    const values: unknown[] = [];
+    const rows = events.map((event, i) => {
+      values.push(event.id, event.projectId, event.eventType, event.payload, event.customHeaders === null ? null : JSON.stringify(event.customHeaders), event.endpointId, event.ownerId, event.sourceId);
+      const at = i * columns;
+      return `($${at + 1}::uuid, $${at + 2}::uuid, $${at + 3}, $${at + 4}, $${at + 5}::jsonb, $${at + 6}::uuid, $${at + 7}, $${at + 8}::uuid)`;
+    });
+    const inserted: { id: string; created_at: Date }[] = await this.events.query(
+      `INSERT INTO events (id, project_id, event_type, payload, custom_headers, endpoint_id, owner_id, source_id)
+       VALUES ${rows.join(', ')}
+       RETURNING id, created_at`,
+      values,
+    );
+    const createdAt = new Map(inserted.map((row) => [row.id, row.created_at]));
+    return events.map((event) => createdAt.get(event.id)!);
   }
 
   /**

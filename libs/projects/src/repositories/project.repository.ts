@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { PageRequest } from '@caravan/common';
-import { LessThan, Repository } from 'typeorm';
+import { IdLoader, PageRequest } from '@caravan/common';
+import { In, LessThan, Repository } from 'typeorm';
 import { Project } from '../entities/project.entity';
 
 @Injectable()
 export class ProjectRepository {
-  constructor(@InjectRepository(Project) private readonly projects: Repository<Project>) {}
+  private readonly byId: IdLoader<Project>;
+
+  constructor(@InjectRepository(Project) private readonly projects: Repository<Project>) {
+    this.byId = new IdLoader((ids) => this.projects.findBy({ id: In(ids) }));
+  }
 
   findById(projectId: string): Promise<Project | null> {
-    return this.projects.findOneBy({ id: projectId });
+    return this.byId.load(projectId, undefined);
   }
 
   listPage(page: PageRequest): Promise<Project[]> {

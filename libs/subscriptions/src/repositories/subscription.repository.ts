@@ -1,15 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { PageRequest } from '@caravan/common';
-import { LessThan, Repository } from 'typeorm';
+import { IdLoader, PageRequest } from '@caravan/common';
+import { In, LessThan, Repository } from 'typeorm';
 import { Subscription } from '../entities/subscription.entity';
 
 @Injectable()
 export class SubscriptionRepository {
-  constructor(@InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>) {}
+  private readonly byId: IdLoader<Subscription, string>;
+
+  constructor(@InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>) {
+    this.byId = new IdLoader((ids) => this.subscriptions.findBy({ id: In(ids) }), (row, projectId) => row.projectId === projectId);
+  }
 
   findById(projectId: string, subscriptionId: string): Promise<Subscription | null> {
-    return this.subscriptions.findOneBy({ projectId, id: subscriptionId });
+    return this.byId.load(subscriptionId, projectId);
   }
 
   listPage(projectId: string, page: PageRequest, endpointId?: string): Promise<Subscription[]> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId, nullIfNotFound } from '@caravan/common';
+import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId } from '@caravan/common';
 import { DisableEndpoint, Endpoint, EndpointCredentials, FindEndpoints } from '@caravan/endpoints';
 import { GetEvent } from '@caravan/events';
 import { CircuitBreakerConfig, GetProject, RateLimitConfig } from '@caravan/projects';
@@ -55,7 +55,7 @@ export class DispatchDelivery {
   async execute(job: DeliverJob): Promise<DispatchOutcome> {
     const [endpoint, project] = await Promise.all([
       this.endpoints.byId(job.projectId, job.endpointId),
-      this.getProject.execute(job.projectId),
+      this.getProject.recent(job.projectId),
     ]);
     if (!endpoint) return 'endpoint-gone';
     // Paused and inactive endpoints keep their backlog; activation makes it due again.
@@ -77,10 +77,8 @@ export class DispatchDelivery {
     if (!claimed) return 'not-due';
 
     const [event, subscription] = await Promise.all([
-      this.getEvent.execute(claimed.projectId, claimed.eventId),
-      claimed.subscriptionId
-        ? this.getSubscription.execute(claimed.projectId, claimed.subscriptionId).catch(nullIfNotFound)
-        : null,
+      this.getEvent.content(claimed.projectId, claimed.eventId),
+      claimed.subscriptionId ? this.getSubscription.recent(claimed.projectId, claimed.subscriptionId) : null,
     ]);
     let request: OutgoingRequest;
     try {

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InvalidInputError, newId, NotFoundError } from '@caravan/common';
+import { InvalidInputError, MicroBatcher, newId, NotFoundError } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
 import { GetProject } from '@caravan/projects';
-import { JobQueue } from '@caravan/queue';
+import { JobQueue, RouteEventJob } from '@caravan/queue';
 import { validateCustomHeaders } from '../../custom-headers';
 import { CreateEventDto } from '../../dtos/event.dto';
+import { EventContentCache } from '../../cache/event-content-cache';
 import { Event } from '../../entities/event.entity';
 import { EventRepository } from '../../repositories/event.repository';
 
@@ -28,12 +29,19 @@ export interface IngestResult {
 @Injectable()
 export class IngestEvent {
   private readonly logger = new Logger(IngestEvent.name);
+  // Concurrent requests share one INSERT and one queue round trip; each still answers after its own row is stored.
+  private readonly inserts = new MicroBatcher<Event, Date | Error>((events) => this.insertBatch(events));
+  private readonly nudges = new MicroBatcher<RouteEventJob, void>(async (jobs) => {
+    await this.queue.routeEvents(jobs);
+    return jobs.map(() => undefined);
+  });
 
   constructor(
     private readonly events: EventRepository,
     private readonly endpoints: FindEndpoints,
     private readonly queue: JobQueue,
     private readonly getProject: GetProject,
+    private readonly recent: EventContentCache,
   ) {}
 
   async execute(projectId: string, command: CreateEventDto, origin?: EventOrigin): Promise<IngestResult> {
@@ -59,16 +67,43 @@ export class IngestEvent {
     event.idempotencySlot = event.idempotencyKey && origin ? `source:${origin.sourceId}:${event.idempotencyKey}` : event.idempotencyKey;
     event.routedAt = null;
 
-    const window = event.idempotencyKey ? (await this.getProject.execute(projectId)).config.idempotency_window_seconds : 0;
-    if (!(await this.events.insertUnlessDuplicate(event, window))) {
-      const first = await this.events.findByIdempotencySlot(projectId, event.idempotencySlot!);
-      if (first) return { event: first, replayed: true };
-      throw new Error('idempotency conflict without a stored event');
+    if (event.idempotencySlot) {
+      const window = (await this.getProject.execute(projectId)).config.idempotency_window_seconds;
+      if (!(await this.events.insertUnlessDuplicate(event, window).catch(projectGone))) {
+        const first = await this.events.findByIdempotencySlot(projectId, event.idempotencySlot);
+        if (first) return { event: first, replayed: true };
+        throw new Error('idempotency conflict without a stored event');
+      }
+    } else {
+      const stored = await this.inserts.add(event);
+      if (stored instanceof Error) throw stored;
+      event.createdAt = stored;
     }
+    // Where api and agent share a process, its deliveries need not read it back.
+    this.recent.remember(event);
 
-    await this.queue.routeEvents([{ projectId, eventId: event.id }]).catch((error: unknown) => {
+    await this.nudges.add({ projectId, eventId: event.id }).catch((error: unknown) => {
       this.logger.warn(`event ${event.id} stored but not queued (${String(error)}); the sweeper will route it`);
     });
     return { event, replayed: false };
   }
+
+  /** One INSERT for the batch; if that fails, each event alone, so one bad row fails only its own request. */
+  private async insertBatch(events: Event[]): Promise<(Date | Error)[]> {
+    if (events.length > 1) {
+      const stored = await this.events.insertMany(events).catch(() => null);
+      if (stored) return stored;
+    }
+    return Promise.all(events.map((event) => this.events.insertMany([event]).then((dates) => dates[0], insertError)));
+  }
+}
+
+/** A key cached for a few seconds may outlive its project; the insert then meets the foreign key. */
+function insertError(error: unknown): Error {
+  if ((error as { code?: string }).code === '23503') return NotFoundError.of('project', 'project_id');
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function projectGone(error: unknown): never {
+  throw insertError(error);
 }

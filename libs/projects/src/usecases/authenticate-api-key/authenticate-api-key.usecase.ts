@@ -52,4 +52,11 @@ export class AuthenticateApiKey {
   forget(keyHash: string): void {
     this.cache.delete(keyHash);
   }
+
+  /** Drops every cached key of a deleted project, so this process refuses them at once. */
+  forgetProject(projectId: string): void {
+    for (const [hash, entry] of this.cache) {
+      if (entry.principal.role === 'project' && entry.principal.projectId === projectId) this.cache.delete(hash);
+    }
+  }
 }

@@ -16,6 +16,8 @@ export class UpdateProject {
     const project = await this.getProject.execute(projectId);
     if (command.name !== undefined) project.name = command.name;
     if (command.config !== undefined) project.config = resolveProjectConfig(project.config, command.config);
-    return this.projects.save(project);
+    const saved = await this.projects.save(project);
+    this.getProject.forget(projectId);
+    return saved;
   }
 }

@@ -27,6 +27,8 @@ export class UpdateSubscription {
     if (command.retry !== undefined) {
       subscription.retry = command.retry ? { ...subscription.retry, ...definedFields(command.retry) } : null;
     }
-    return this.subscriptions.save(subscription);
+    const saved = await this.subscriptions.save(subscription);
+    this.getSubscription.forget(projectId, subscriptionId);
+    return saved;
   }
 }
