@@ -18,6 +18,7 @@ const CACHE_MAX_ENTRIES = 10_000;
 export class AuthenticateApiKey {
   private readonly rootKeyHash: Buffer | null;
   private readonly cache = new Map<string, { principal: Principal; expiresAt: number }>();
+  private readonly lookups = new Map<string, ReturnType<ApiKeyRepository['findActiveByHash']>>();
 
   constructor(
     private readonly keys: ApiKeyRepository,
@@ -36,8 +37,14 @@ export class AuthenticateApiKey {
     const cached = this.cache.get(hash);
     if (cached && cached.expiresAt > Date.now()) return cached.principal;
 
-    // The lookup is by hash of a 256-bit secret, so timing reveals nothing useful.
-    const found = await this.keys.findActiveByHash(hash);
+    // Concurrent requests with a key whose entry just expired share one lookup.
+    let lookup = this.lookups.get(hash);
+    if (!lookup) {
+      // The lookup is by hash of a 256-bit secret, so timing reveals nothing useful.
+      lookup = this.keys.findActiveByHash(hash).finally(() => this.lookups.delete(hash));
+      this.lookups.set(hash, lookup);
+    }
+    const found = await lookup;
     if (!found) {
       this.cache.delete(hash);
       throw new UnauthorizedError('API key is not valid');
