@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CaravanConfig, childEnvironment, ConfigError, loadConfig } from '@caravan/common';
+import { CaravanConfig, childEnvironment, CleanupStack, ConfigError, Interruption, loadConfig } from '@caravan/common';
 import { CaravanApi } from './caravan-api';
 import { CaravanChild } from './caravan-child';
-import { CleanupStack } from './cleanup-stack';
 import { DemoScenario } from './demo-scenario';
 import { EchoReceiver } from './echo-receiver';
 
@@ -19,8 +18,7 @@ const DELIVERY_TIMEOUT_MS = 30_000;
 
 const cleanup = new CleanupStack();
 let caravan: CaravanChild | null = null;
-// When Ctrl-C (or SIGTERM) arrived; null until then.
-let interruptedAt: number | null = null;
+const interruption = new Interruption();
 
 const say = (line = '') => console.log(line);
 
@@ -114,24 +112,16 @@ async function finish(code: number): Promise<never> {
   process.exit(code);
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  if (interruptedAt !== null) {
-    // npm may pass on the terminal's Ctrl-C a moment after the terminal itself: ignore that copy.
-    if (Date.now() - interruptedAt < 1000) return;
-    process.exit(130);
-  }
-  interruptedAt = Date.now();
+
+interruption.listen((signal) => {
   say(`\n${signal === 'SIGINT' ? 'Interrupted' : signal}: cleaning up (Ctrl-C again to quit at once).`);
   void finish(130);
-}
-
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
+});
 
 runDemo()
   .catch((error: unknown) => {
     // After Ctrl-C, calls fail because Caravan is stopping: that is not worth reporting.
-    if (interruptedAt !== null) return new Promise<number>(() => undefined);
+    if (interruption.happened) return new Promise<number>(() => undefined);
     if (error instanceof ConfigError) {
       say(`\nCaravan cannot start with this environment. ${error.message}`);
       return 1;
@@ -140,4 +130,4 @@ runDemo()
     printCaravanOutput();
     return 1;
   })
-  .then((code) => (interruptedAt !== null ? undefined : finish(code)));
+  .then((code) => (interruption.happened ? undefined : finish(code)));

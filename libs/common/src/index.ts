@@ -12,3 +12,5 @@ export * from './crypto/encryption-key';
 export * from './batching/micro-batcher';
 export * from './batching/id-loader';
 export * from './cache/recent-values';
+export * from './lifecycle/cleanup-stack';
+export * from './lifecycle/interruption';

@@ -20,7 +20,7 @@ export class CleanupStack {
       try {
         await undo();
       } catch (error) {
-        // One failed step must not leave the others undone (a running Caravan, a temp directory).
+        // One failed step must not leave the others undone (a running process, a database, a temporary directory).
         console.error(`  could not ${name}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
