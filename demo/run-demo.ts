@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CaravanConfig, childEnvironment, CleanupStack, ConfigError, Interruption, loadConfig } from '@caravan/common';
+import { CaravanConfig, childEnvironment, CleanupStack, ConfigError, Interruption, loadConfig, redactUrl } from '@caravan/common';
 import { CaravanApi } from './caravan-api';
 import { CaravanChild } from './caravan-child';
 import { DemoScenario } from './demo-scenario';
@@ -90,8 +90,7 @@ async function runDemo(): Promise<number> {
 
 function describeStorage(config: CaravanConfig): string {
   if (config.storage === 'embedded') return 'embedded: no PostgreSQL or Redis, data in a temporary directory';
-  const redact = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
-  return `PostgreSQL ${redact(config.database.url)}, Redis ${redact(config.redis.url)}`;
+  return `PostgreSQL ${redactUrl(config.database.url)}, Redis ${redactUrl(config.redis.url)}`;
 }
 
 function seconds(ms: number): string {

@@ -82,13 +82,11 @@ export function listeningUrl(app: NestFastifyApplication, config: CaravanConfig)
 /** What a person starting Caravan needs to see, in a few lines. */
 export function describeApi(api: RunningApi): string {
   const lines = [`Caravan API: ${api.url}/api/v1   docs: ${api.url}/docs`];
-  if (api.rootKey.origin === 'generated-now') {
-    lines.push(
-      '',
-      'Root API key (shown once, stored only as a hash; set CARAVAN_ROOT_API_KEY to choose your own):',
-      `  ${api.rootKey.key}`,
-      '',
-    );
-  }
+  if (api.rootKey.origin === 'generated-now') lines.push(...rootKeyLines(api.rootKey.key), '');
   return lines.join('\n');
+}
+
+/** The first start's generated root key, printed once: only its hash is stored. */
+export function rootKeyLines(key: string): string[] {
+  return ['', 'Root API key (shown once, stored only as a hash; set CARAVAN_ROOT_API_KEY to choose your own):', `  ${key}`];
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { CaravanConfig } from '@caravan/common';
-import { RunningApi } from '../../api/src/start-api';
+import { CaravanConfig, redactUrl } from '@caravan/common';
+import { rootKeyLines, RunningApi } from '../../api/src/start-api';
 
 /** What a person starting Caravan needs to see, in a few lines. */
 export function startupBanner(config: CaravanConfig, api: RunningApi): string {
@@ -17,18 +17,8 @@ export function startupBanner(config: CaravanConfig, api: RunningApi): string {
       'production, set DATABASE_URL and REDIS_URL to use PostgreSQL and Redis (see the README).',
     );
   } else {
-    lines.push(`  Data   PostgreSQL ${redact(config.database.url)}, Redis ${redact(config.redis.url)}`);
+    lines.push(`  Data   PostgreSQL ${redactUrl(config.database.url)}, Redis ${redactUrl(config.redis.url)}`);
   }
-  if (api.rootKey.origin === 'generated-now') {
-    lines.push(
-      '',
-      'Root API key (shown once, stored only as a hash; set CARAVAN_ROOT_API_KEY to choose your own):',
-      `  ${api.rootKey.key}`,
-    );
-  }
+  if (api.rootKey.origin === 'generated-now') lines.push(...rootKeyLines(api.rootKey.key));
   return lines.join('\n');
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
 }

@@ -18,26 +18,26 @@ export class MicroBatcher<T, R> {
   add(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.maxBatch) this.run();
+      if (this.pending.length >= this.maxBatch) void this.run();
       else if (!this.scheduled) {
         this.scheduled = true;
-        if (this.windowMs > 0) setTimeout(() => this.run(), this.windowMs);
-        else setImmediate(() => this.run());
+        if (this.windowMs > 0) setTimeout(() => void this.run(), this.windowMs);
+        else setImmediate(() => void this.run());
       }
     });
   }
 
-  private run(): void {
+  private async run(): Promise<void> {
     this.scheduled = false;
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    this.flush(batch.map((entry) => entry.item)).then(
-      (results) => {
-        if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} got ${results.length} results`);
-        batch.forEach((entry, i) => entry.resolve(results[i]));
-      },
-      (error: unknown) => batch.forEach((entry) => entry.reject(error)),
-    ).catch((error: unknown) => batch.forEach((entry) => entry.reject(error)));
+    try {
+      const results = await this.flush(batch.map((entry) => entry.item));
+      if (results.length !== batch.length) throw new Error(`a batch of ${batch.length} got ${results.length} results`);
+      batch.forEach((entry, i) => entry.resolve(results[i]));
+    } catch (error) {
+      batch.forEach((entry) => entry.reject(error));
+    }
   }
 }

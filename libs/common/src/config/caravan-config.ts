@@ -262,7 +262,8 @@ function defaultPublicUrl(host: string, port: number): string {
   return `http://${isIP(reachable) === 6 ? `[${reachable}]` : reachable}:${port}`;
 }
 
-function redactUrl(value: string): string {
+/** A URL safe to print: its credentials hidden. */
+export function redactUrl(value: string): string {
   return value.replace(/\/\/[^@/]*@/, '//***@');
 }
 
