@@ -125,6 +125,45 @@ describe('delivering events (real Postgres, Redis, api and agent processes, HTTP
     assert.equal(receiver.requestsFor('/bc/users').length, 0);
   });
 
+  it('delivers a burst to several endpoints at once: each delivery once, one attempt each, every event routed', async () => {
+    // Concurrent routings, claims and attempt records share statements; each row must keep its own result.
+    const burst = await caravan.createProject({ retry: FAST_RETRY });
+    const paths = ['/burst/a', '/burst/b', '/burst/c'];
+    for (const path of paths) {
+      const endpoint = await createEndpoint(burst.client, burst.id, { url: receiver.url(path) });
+      await subscribe(burst.client, burst.id, endpoint.id, ['burst.*']);
+    }
+    const events = await Promise.all(
+      Array.from({ length: 40 }, (_, n) => sendEvent(burst.client, burst.id, { event_type: 'burst.sent', data: { n } })),
+    );
+
+    const expected = events.length * paths.length;
+    await waitFor('the burst to arrive', () => paths.reduce((sum, path) => sum + receiver.requestsFor(path).length, 0) >= expected, 20_000);
+    const received = paths.flatMap((path) => receiver.requestsFor(path));
+    const deliveryIds = received.map((request) => String(request.headers['x-caravan-delivery-id']));
+    assert.equal(new Set(deliveryIds).size, expected, 'every delivery arrived, none twice');
+    assert.ok(received.every((request) => request.headers['x-caravan-attempt'] === '1'));
+    for (const path of paths) {
+      const ns = receiver.requestsFor(path).map((request) => (JSON.parse(request.body) as { n: number }).n);
+      assert.deepEqual(ns.sort((a, b) => a - b), events.map((_, n) => n), `${path} got each event once`);
+    }
+
+    await waitFor('every burst delivery to be recorded a success', async () => {
+      const { rows } = await caravan.query(`SELECT count(*)::int AS n FROM event_deliveries WHERE project_id = $1 AND status = 'success'`, [burst.id]);
+      return rows[0].n === expected;
+    }, 10_000);
+    const attempts = await caravan.query(
+      `SELECT d.id, d.attempt_count, count(a.id)::int AS attempts, min(a.attempt_number) AS first
+       FROM event_deliveries d LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
+       WHERE d.project_id = $1 GROUP BY d.id, d.attempt_count`,
+      [burst.id],
+    );
+    assert.equal(attempts.rows.length, expected);
+    assert.ok(attempts.rows.every((row) => row.attempt_count === 1 && row.attempts === 1 && row.first === 1));
+    const unrouted = await caravan.query(`SELECT count(*)::int AS n FROM events WHERE project_id = $1 AND routed_at IS NULL`, [burst.id]);
+    assert.equal(unrouted.rows[0].n, 0);
+  });
+
   it('retries after the receiver fails twice, then succeeds on the third attempt', async () => {
     failuresLeft.set('/flaky', 2);
     const endpoint = await createEndpoint(api, project.id, { url: receiver.url('/flaky') });

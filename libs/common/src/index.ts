@@ -11,6 +11,7 @@ export * from './crypto/secret-box';
 export * from './crypto/encryption-key';
 export * from './batching/micro-batcher';
 export * from './batching/id-loader';
+export * from './batching/row-by-row';
 export * from './cache/recent-values';
 export * from './lifecycle/cleanup-stack';
 export * from './lifecycle/interruption';

@@ -1,14 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { newId, PageRequest } from '@caravan/common';
+import { MicroBatcher, newId, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
 import { DataSource, Repository } from 'typeorm';
 import { DeliveryAttempt } from '../entities/delivery-attempt.entity';
+import { AttemptStatements } from './attempt-statements';
 import { DeliveryStatus, EventDelivery } from '../entities/event-delivery.entity';
 import { DeliverySelection, RESENT_STATUS_SQL, ResendableStatus, ResentDelivery, selectionSql } from './delivery-selection';
 
 export interface NewDelivery {
   endpointId: string;
   subscriptionId: string | null;
+}
+
+interface EventTargets {
+  projectId: string;
+  eventId: string;
+  targets: NewDelivery[];
 }
 
 export interface ClaimedDelivery {
@@ -43,28 +50,49 @@ export interface DueDelivery {
 
 @Injectable()
 export class DeliveryRepository {
+  private readonly attemptStatements: AttemptStatements;
+  private readonly deliveryInserts: MicroBatcher<EventTargets, { id: string; endpointId: string }[] | Error>;
+
   constructor(
     @InjectRepository(EventDelivery) private readonly deliveries: Repository<EventDelivery>,
     @InjectRepository(DeliveryAttempt) private readonly attempts: Repository<DeliveryAttempt>,
     @InjectDataSource() private readonly db: DataSource,
-  ) {}
+  ) {
+    this.attemptStatements = new AttemptStatements(db);
+    this.deliveryInserts = new MicroBatcher((batch) => rowByRowOnFailure(batch, (events) => this.insertBatch(events)), 200, 1);
+  }
 
-  /** Creates one delivery per endpoint; rows that exist already are skipped. Returns the new ones. */
+  /**
+   * Creates one delivery per endpoint; rows that exist already are skipped. Returns the new ones.
+   * The calls of concurrent routings share one INSERT.
+   */
   async insertMissing(projectId: string, eventId: string, targets: NewDelivery[]): Promise<{ id: string; endpointId: string }[]> {
     if (targets.length === 0) return [];
-    const values: unknown[] = [];
-    const rows = targets.map((target, i) => {
-      values.push(newId(), target.endpointId, target.subscriptionId);
-      return `($${i * 3 + 3}::uuid, $1::uuid, $2::uuid, $${i * 3 + 4}::uuid, $${i * 3 + 5}::uuid, 'scheduled')`;
-    });
-    const inserted: { id: string; endpoint_id: string }[] = await this.db.query(
-      `INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status)
-       VALUES ${rows.join(', ')}
-       ON CONFLICT (event_id, endpoint_id) DO NOTHING
-       RETURNING id, endpoint_id`,
-      [projectId, eventId, ...values],
+    return throwIfError(await this.deliveryInserts.add({ projectId, eventId, targets }));
+  }
+
+  private async insertBatch(batch: EventTargets[]): Promise<{ id: string; endpointId: string }[][]> {
+    const rows = batch.flatMap(({ projectId, eventId, targets }) =>
+      targets.map((target) => [newId(), projectId, eventId, target.endpointId, target.subscriptionId] as const),
     );
-    return inserted.map((row) => ({ id: row.id, endpointId: row.endpoint_id }));
+    const inserted: { id: string; event_id: string; endpoint_id: string }[] = await this.db.query(
+      `INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status)
+       SELECT id, project_id, event_id, endpoint_id, subscription_id, 'scheduled'
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[]) AS t(id, project_id, event_id, endpoint_id, subscription_id)
+       ON CONFLICT (event_id, endpoint_id) DO NOTHING
+       RETURNING id, event_id, endpoint_id`,
+      [0, 1, 2, 3, 4].map((column) => rows.map((row) => row[column])),
+    );
+    const byEvent = new Map<string, { id: string; endpointId: string }[]>();
+    for (const row of inserted) {
+      byEvent.set(row.event_id, [...(byEvent.get(row.event_id) ?? []), { id: row.id, endpointId: row.endpoint_id }]);
+    }
+    // An event routed twice in one batch: its new deliveries go to the first caller only.
+    return batch.map(({ eventId }) => {
+      const created = byEvent.get(eventId) ?? [];
+      byEvent.delete(eventId);
+      return created;
+    });
   }
 
   /**
@@ -72,58 +100,17 @@ export class DeliveryRepository {
    * A delivery left `processing` by a dead agent is taken again once its lock expires, with the
    * same attempt number: that attempt has no recorded result.
    */
-  async claim(projectId: string, deliveryId: string, lockMs: number): Promise<ClaimedDelivery | null> {
-    const [rows]: [
-      { id: string; project_id: string; event_id: string; endpoint_id: string; subscription_id: string | null; attempt_count: number }[],
-    ] =
-      await this.db.query(
-        `UPDATE event_deliveries SET
-           status = 'processing',
-           attempt_count = CASE WHEN status = 'processing' THEN attempt_count ELSE attempt_count + 1 END,
-           next_attempt_at = now() + $3 * interval '1 millisecond',
-           updated_at = now()
-         WHERE id = $1 AND project_id = $2
-           AND status IN ('scheduled', 'retry', 'processing')
-           AND next_attempt_at <= now()
-         RETURNING id, project_id, event_id, endpoint_id, subscription_id, attempt_count`,
-        [deliveryId, projectId, lockMs],
-      );
-    const row = rows[0];
-    return row
-      ? {
-          id: row.id,
-          projectId: row.project_id,
-          eventId: row.event_id,
-          endpointId: row.endpoint_id,
-          subscriptionId: row.subscription_id,
-          attemptCount: row.attempt_count,
-        }
-      : null;
+  claim(projectId: string, deliveryId: string, lockMs: number): Promise<ClaimedDelivery | null> {
+    return this.attemptStatements.claim(projectId, deliveryId, lockMs);
   }
 
   /**
-   * Records the attempt and moves the delivery on, in one statement (so atomically, and in one
-   * round trip), only if this worker still holds the claim. Returns false when the claim was lost
-   * (the lock expired meanwhile); the attempt is kept either way, as it was made.
+   * Records the attempt and moves the delivery on, atomically, only if this worker still holds
+   * the claim. Returns false when the claim was lost (the lock expired meanwhile); the attempt is
+   * kept either way, as it was made.
    */
-  async recordAttempt(claimed: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<boolean> {
-    const [insert, insertParameters] = this.db
-      .createQueryBuilder()
-      .insert()
-      .into(DeliveryAttempt)
-      .values(attempt)
-      .orIgnore()
-      .updateEntity(false)
-      .getQueryAndParameters();
-    const at = insertParameters.length;
-    // A data-modifying WITH runs whether or not the outer statement reads it.
-    const [, affected]: [unknown, number] = await this.db.query(
-      `WITH recorded_attempt AS (${insert})
-       UPDATE event_deliveries SET status = $${at + 3}, next_attempt_at = $${at + 4}, last_status_code = $${at + 5}, last_error = $${at + 6}, updated_at = now()
-       WHERE id = $${at + 1} AND status = 'processing' AND attempt_count = $${at + 2}`,
-      [...insertParameters, claimed.id, claimed.attemptCount, outcome.status, outcome.nextAttemptAt, outcome.lastStatusCode, outcome.lastError],
-    );
-    return affected > 0;
+  recordAttempt(claimed: ClaimedDelivery, attempt: DeliveryAttempt, outcome: DeliveryOutcome): Promise<boolean> {
+    return this.attemptStatements.record(claimed, attempt, outcome);
   }
 
   /** Deliveries whose time has come (or whose lock expired) before `dueBefore`: candidates for the sweeper. */

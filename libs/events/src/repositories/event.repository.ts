@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IdLoader, idBoundAt, PageRequest } from '@caravan/common';
+import { IdLoader, idBoundAt, MicroBatcher, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
 import { Event } from '../entities/event.entity';
 
@@ -13,9 +13,11 @@ export interface EventFilter {
 @Injectable()
 export class EventRepository {
   private readonly byId: IdLoader<Event, string>;
+  private readonly routedMarks: MicroBatcher<{ projectId: string; eventId: string }, void | Error>;
 
   constructor(@InjectRepository(Event) private readonly events: Repository<Event>) {
     this.byId = new IdLoader((ids) => this.events.findBy({ id: In(ids) }), (row, projectId) => row.projectId === projectId);
+    this.routedMarks = new MicroBatcher((marks) => rowByRowOnFailure(marks, (batch) => this.markRoutedBatch(batch)), 500, 1);
   }
 
   findById(projectId: string, eventId: string): Promise<Event | null> {
@@ -94,8 +96,19 @@ export class EventRepository {
     return query.getMany();
   }
 
+  /** The marks of concurrent routings share one UPDATE. */
   async markRouted(projectId: string, eventId: string): Promise<void> {
-    await this.events.update({ projectId, id: eventId, routedAt: IsNull() }, { routedAt: () => 'now()' });
+    throwIfError(await this.routedMarks.add({ projectId, eventId }));
+  }
+
+  private async markRoutedBatch(marks: { projectId: string; eventId: string }[]): Promise<void[]> {
+    await this.events.query(
+      `UPDATE events e SET routed_at = now()
+       FROM unnest($1::uuid[], $2::uuid[]) AS m(id, project_id)
+       WHERE e.id = m.id AND e.project_id = m.project_id AND e.routed_at IS NULL`,
+      [marks.map((mark) => mark.eventId), marks.map((mark) => mark.projectId)],
+    );
+    return marks.map(() => undefined);
   }
 
   findUnrouted(createdBefore: Date, limit: number): Promise<Pick<Event, 'id' | 'projectId'>[]> {
