@@ -85,7 +85,9 @@ export class DeliveryRepository {
     );
     const byEvent = new Map<string, { id: string; endpointId: string }[]>();
     for (const row of inserted) {
-      byEvent.set(row.event_id, [...(byEvent.get(row.event_id) ?? []), { id: row.id, endpointId: row.endpoint_id }]);
+      const created = byEvent.get(row.event_id);
+      if (created) created.push({ id: row.id, endpointId: row.endpoint_id });
+      else byEvent.set(row.event_id, [{ id: row.id, endpointId: row.endpoint_id }]);
     }
     // An event routed twice in one batch: its new deliveries go to the first caller only.
     return batch.map(({ eventId }) => {

@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IdLoader, PageRequest } from '@caravan/common';
+import { IdLoader, MicroBatcher, PageRequest } from '@caravan/common';
 import { In, LessThan, Repository } from 'typeorm';
 import { Subscription } from '../entities/subscription.entity';
 
 @Injectable()
 export class SubscriptionRepository {
   private readonly byId: IdLoader<Subscription, string>;
+  private readonly routingSets: MicroBatcher<string, Subscription[]>;
 
   constructor(@InjectRepository(Subscription) private readonly subscriptions: Repository<Subscription>) {
     this.byId = new IdLoader((ids) => this.subscriptions.findBy({ id: In(ids) }), (row, projectId) => row.projectId === projectId);
+    // Concurrent routings of one project share the query; nothing is kept once it answers.
+    this.routingSets = new MicroBatcher((projectIds) => this.routingSetsOf(projectIds), 500, 1);
   }
 
   findById(projectId: string, subscriptionId: string): Promise<Subscription | null> {
@@ -28,13 +31,24 @@ export class SubscriptionRepository {
     });
   }
 
-  /** What routing needs of every subscription of a project, in one query. */
-  allOfProject(projectId: string): Promise<Subscription[]> {
-    return this.subscriptions.find({
-      select: { id: true, endpointId: true, sourceId: true, eventTypes: true, filter: true },
-      where: { projectId },
+  /** What routing needs of every subscription of a project, read-only: concurrent callers share the rows. */
+  allOfProject(projectId: string): Promise<readonly Subscription[]> {
+    return this.routingSets.add(projectId);
+  }
+
+  private async routingSetsOf(projectIds: string[]): Promise<Subscription[][]> {
+    const rows = await this.subscriptions.find({
+      select: { id: true, projectId: true, endpointId: true, sourceId: true, eventTypes: true, filter: true },
+      where: { projectId: In([...new Set(projectIds)]) },
       order: { id: 'ASC' },
     });
+    const byProject = new Map<string, Subscription[]>();
+    for (const row of rows) {
+      const set = byProject.get(row.projectId);
+      if (set) set.push(row);
+      else byProject.set(row.projectId, [row]);
+    }
+    return projectIds.map((projectId) => byProject.get(projectId) ?? []);
   }
 
   save(subscription: Subscription): Promise<Subscription> {

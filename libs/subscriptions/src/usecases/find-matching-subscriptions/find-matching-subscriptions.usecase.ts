@@ -22,8 +22,9 @@ export interface MatchableEvent {
 
 /**
  * The subscriptions an event passes: they belong to the event's source (events sent through the
- * API: to no source), its type matches one of their patterns and it passes their filter. One query per event loads the project's subscriptions; each filter is compiled at most
- * once per call, and only for subscriptions whose types match. Nothing is cached across calls:
+ * API: to no source), its type matches one of their patterns and it passes their filter. One query
+ * loads the project's subscriptions, shared by the routings running at that moment; each filter is
+ * compiled at most once per call, and only for subscriptions whose types match. Nothing is cached across calls:
  * the api process writes subscriptions and the agent routes, so a cache here would route an
  * event sent right after a change by the old subscriptions.
  * One match per endpoint: an endpoint with several matching subscriptions gets one delivery.
