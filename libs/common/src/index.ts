@@ -14,3 +14,4 @@ export * from './batching/id-loader';
 export * from './cache/recent-values';
 export * from './lifecycle/cleanup-stack';
 export * from './lifecycle/interruption';
+export * from './regex/regex-star-height';
