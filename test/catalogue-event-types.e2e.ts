@@ -257,6 +257,19 @@ describe('event types: a catalogue with JSON Schemas that ingest enforces (real 
     assert.equal(await storedEventCount(project.id, 'charge.succeeded'), 1);
   });
 
+  it('documents the routes and the event type shape in the OpenAPI document', async () => {
+    const document = await new ApiClient(caravan.api!.url).get('/docs/openapi.json');
+    assert.equal(document.status, 200);
+    const base = '/api/v1/projects/{project_id}/event-types';
+    assert.deepEqual(Object.keys(document.body.paths[base]).sort(), ['get', 'post']);
+    assert.deepEqual(Object.keys(document.body.paths[`${base}/{name}`]).sort(), ['delete', 'get', 'patch']);
+    assert.deepEqual(
+      Object.keys(document.body.components.schemas.EventTypeResponse.properties).sort(),
+      ['category', 'created_at', 'deprecated', 'description', 'name', 'project_id', 'schema', 'updated_at'],
+    );
+    assert.ok(document.body.paths[base].post.responses['409'], 'the duplicate-name answer is documented');
+  });
+
   describe('broker sources', () => {
     let sqs: { server: FauxqsServer; endpoint: string };
     let client: SQSClient;
