@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DeliveryModule } from '@caravan/delivery';
 import { EndpointsModule } from '@caravan/endpoints';
+import { EventTypesModule } from '@caravan/event-types';
 import { EventsModule } from '@caravan/events';
 import { HealthModule } from '@caravan/health';
 import { ProjectsModule } from '@caravan/projects';
@@ -11,6 +12,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeysController } from './controllers/api-keys.controller';
 import { DeliveriesController } from './controllers/deliveries.controller';
 import { EndpointsController } from './controllers/endpoints.controller';
+import { EventTypesController } from './controllers/event-types.controller';
 import { EventsController } from './controllers/events.controller';
 import { IngestController } from './controllers/ingest.controller';
 import { ProjectsController } from './controllers/projects.controller';
@@ -19,12 +21,13 @@ import { SubscriptionsController } from './controllers/subscriptions.controller'
 
 /** The control plane: HTTP in, use cases of the libs behind it. Needs the infrastructure modules beside it. */
 @Module({
-  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventsModule, DeliveryModule, SourcesModule, HealthModule],
+  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventTypesModule, EventsModule, DeliveryModule, SourcesModule, HealthModule],
   controllers: [
     ProjectsController,
     ApiKeysController,
     EndpointsController,
     SubscriptionsController,
+    EventTypesController,
     EventsController,
     DeliveriesController,
     SourcesController,

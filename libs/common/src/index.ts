@@ -15,3 +15,4 @@ export * from './batching/row-by-row';
 export * from './cache/recent-values';
 export * from './lifecycle/cleanup-stack';
 export * from './lifecycle/interruption';
+export * from './regex/regex-star-height';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EndpointsModule } from '@caravan/endpoints';
+import { EventTypesModule } from '@caravan/event-types';
 import { ProjectsModule } from '@caravan/projects';
 import { EventContentCache } from './cache/event-content-cache';
 import { Event } from './entities/event.entity';
@@ -14,7 +15,7 @@ import { MarkEventRouted } from './usecases/mark-event-routed/mark-event-routed.
 const USE_CASES = [FindUnroutedEvents, GetEvent, IngestEvent, ListEvents, MarkEventRouted];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Event]), EndpointsModule, ProjectsModule],
+  imports: [TypeOrmModule.forFeature([Event]), EndpointsModule, EventTypesModule, ProjectsModule],
   providers: [EventRepository, EventContentCache, ...USE_CASES],
   exports: USE_CASES,
 })

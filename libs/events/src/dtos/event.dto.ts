@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQueryDto } from '@caravan/common';
+import { EVENT_TYPE_NAME, EVENT_TYPE_NAME_RULE } from '@caravan/event-types';
 import {
   IsDateString,
   IsDefined,
@@ -16,7 +17,7 @@ import type { Event } from '../entities/event.entity';
 export class CreateEventDto {
   @ApiProperty({ example: 'invoice.paid' })
   @IsString()
-  @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'event_type must be 1-200 letters, digits or . _ : -' })
+  @Matches(EVENT_TYPE_NAME, { message: `event_type must be ${EVENT_TYPE_NAME_RULE}` })
   event_type: string;
 
   @ApiProperty({ description: 'A JSON object; sent as the webhook body.', example: { invoice_id: 'inv_1' } })

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InvalidInputError, MicroBatcher, newId, NotFoundError } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
+import { ValidateEventData } from '@caravan/event-types';
 import { GetProject } from '@caravan/projects';
 import { JobQueue, RouteEventJob } from '@caravan/queue';
 import { validateCustomHeaders } from '../../custom-headers';
@@ -42,6 +43,7 @@ export class IngestEvent {
     private readonly queue: JobQueue,
     private readonly getProject: GetProject,
     private readonly recent: EventContentCache,
+    private readonly validateEventData: ValidateEventData,
   ) {}
 
   async execute(projectId: string, command: CreateEventDto, origin?: EventOrigin): Promise<IngestResult> {
@@ -49,6 +51,9 @@ export class IngestEvent {
       throw new InvalidInputError('give endpoint_id or owner_id, not both', 'owner_id');
     }
     const customHeaders = validateCustomHeaders(command.custom_headers);
+    // From memory, no query (see ValidateEventData). Before the idempotency check, so a repeat sent
+    // after its type's schema changed is checked against the new schema.
+    await this.validateEventData.execute(projectId, command.event_type, command.data);
     if (command.endpoint_id && !(await this.endpoints.byId(projectId, command.endpoint_id))) {
       throw NotFoundError.of('endpoint', 'endpoint_id');
     }

@@ -9,7 +9,8 @@ import { RecordIngestError } from '../record-ingest-error/record-ingest-error.us
 /**
  * Turns a broker message into a durable event; the adapter acknowledges the message only after
  * this resolves. A message that can never become an event (not JSON, no event type, an unknown
- * endpoint) is kept as an ingest error and acknowledged, so it does not block the stream.
+ * endpoint, data that breaks its event type's schema) is kept as an ingest error and acknowledged,
+ * so it does not block the stream: redelivering it would fail the same way forever.
  * Anything else (the database is down) throws, and the broker delivers the message again.
  */
 @Injectable()

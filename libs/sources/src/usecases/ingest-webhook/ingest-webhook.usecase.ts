@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   UnauthorizedError,
 } from '@caravan/common';
+import { EventSchemaViolation } from '@caravan/event-types';
 import { IngestEvent } from '@caravan/events';
 import type { WebhookHeaders } from '@caravan/signatures';
 import type { Source, SourceResponseConfig } from '../../entities/source.entity';
@@ -54,7 +55,8 @@ const INGEST_ERROR_HEADERS = [
  * Receives a webhook for an HTTP source: finds the source (404), checks the body size (413) and the
  * sender (401, storing nothing), turns the body into an event and stores it before answering, with
  * the source's id so subscriptions of that source route it. A request the source's mapping cannot
- * use (not UTF-8, a bad endpoint id) is kept as an ingest error and answered 400.
+ * use (not UTF-8, a bad endpoint id), or whose data breaks its event type's schema, is kept as an
+ * ingest error and answered 400.
  * No request header is forwarded to endpoints: they may carry the sender's credentials.
  */
 @Injectable()
@@ -104,7 +106,9 @@ export class IngestWebhook {
         { sourceId: source.id, payload: event.payload },
       );
     } catch (error) {
-      // Only the mapped endpoint id can be refused here (unknown in the project): the sender's data, not a bug.
+      // The body breaks the schema of its event type: the sender is told where, as the events API does.
+      if (error instanceof EventSchemaViolation) return this.refuse(source, webhook, error.message, error.field);
+      // Otherwise only the mapped endpoint id can be refused here (unknown in the project): the sender's data, not a bug.
       if (error instanceof DomainError && error.status < 500)
         return this.refuse(source, webhook, `${error.message} (from the source's mapping)`);
       throw error;
@@ -119,7 +123,7 @@ export class IngestWebhook {
     };
   }
 
-  private async refuse(source: Source, webhook: IncomingWebhook, reason: string): Promise<never> {
+  private async refuse(source: Source, webhook: IncomingWebhook, reason: string, field?: string): Promise<never> {
     await this.recordError
       .execute({
         projectId: source.projectId,
@@ -131,7 +135,7 @@ export class IngestWebhook {
       .catch((error: unknown) =>
         this.logger.warn(`ingest error of source ${source.id} not recorded: ${String(error)}`),
       );
-    throw new InvalidInputError(reason);
+    throw new InvalidInputError(reason, field);
   }
 }
 

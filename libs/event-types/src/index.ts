@@ -1,0 +1,12 @@
+export * from './event-types.module';
+export type { EventType, JsonSchemaObject } from './entities/event-type.entity';
+export * from './event-type-name';
+export * from './dtos/event-type.dto';
+export { EventSchemaViolation } from './schema/schema-violation';
+export { MAX_SCHEMA_BYTES } from './schema/event-schema';
+export * from './usecases/create-event-type/create-event-type.usecase';
+export * from './usecases/delete-event-type/delete-event-type.usecase';
+export * from './usecases/get-event-type/get-event-type.usecase';
+export * from './usecases/list-event-types/list-event-types.usecase';
+export * from './usecases/update-event-type/update-event-type.usecase';
+export * from './usecases/validate-event-data/validate-event-data.usecase';
