@@ -4,6 +4,7 @@ import { DeliveryModule } from '@caravan/delivery';
 import { EndpointsModule } from '@caravan/endpoints';
 import { EventsModule } from '@caravan/events';
 import { HealthModule } from '@caravan/health';
+import { MetaEventsModule } from '@caravan/meta-events';
 import { ProjectsModule } from '@caravan/projects';
 import { SourcesModule } from '@caravan/sources';
 import { SubscriptionsModule } from '@caravan/subscriptions';
@@ -13,13 +14,14 @@ import { DeliveriesController } from './controllers/deliveries.controller';
 import { EndpointsController } from './controllers/endpoints.controller';
 import { EventsController } from './controllers/events.controller';
 import { IngestController } from './controllers/ingest.controller';
+import { MetaEventsController } from './controllers/meta-events.controller';
 import { ProjectsController } from './controllers/projects.controller';
 import { SourcesController } from './controllers/sources.controller';
 import { SubscriptionsController } from './controllers/subscriptions.controller';
 
 /** The control plane: HTTP in, use cases of the libs behind it. Needs the infrastructure modules beside it. */
 @Module({
-  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventsModule, DeliveryModule, SourcesModule, HealthModule],
+  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventsModule, DeliveryModule, MetaEventsModule, SourcesModule, HealthModule],
   controllers: [
     ProjectsController,
     ApiKeysController,
@@ -28,6 +30,7 @@ import { SubscriptionsController } from './controllers/subscriptions.controller'
     EventsController,
     DeliveriesController,
     SourcesController,
+    MetaEventsController,
     IngestController,
   ],
   providers: [{ provide: APP_GUARD, useClass: ApiKeyGuard }],
