@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CaravanConfig } from '@caravan/common';
 import { DeliveryModule } from '@caravan/delivery';
 import { HealthModule } from '@caravan/health';
+import { MetaEventsModule } from '@caravan/meta-events';
 import { RetentionModule } from '@caravan/retention';
 import { SourcesModule } from '@caravan/sources';
 import { BrokerSupervisor } from './broker-supervisor';
@@ -14,7 +15,7 @@ export class AgentModule {
   static forRoot(config: CaravanConfig): DynamicModule {
     return {
       module: AgentModule,
-      imports: [DeliveryModule, SourcesModule, RetentionModule, HealthModule],
+      imports: [DeliveryModule, MetaEventsModule, SourcesModule, RetentionModule, HealthModule],
       providers: [...configuredProcessors(config), Sweeper, BrokerSupervisor],
     };
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import { SweepPendingWork } from '@caravan/delivery';
+import { SweepMetaEvents } from '@caravan/meta-events';
 import { PeriodicTask } from './periodic-task';
 
 /** Runs the sweeper on an interval; one sweep at a time per process. */
@@ -11,6 +12,7 @@ export class Sweeper implements OnApplicationBootstrap, OnApplicationShutdown {
 
   constructor(
     private readonly sweep: SweepPendingWork,
+    private readonly sweepMetaEvents: SweepMetaEvents,
     @Inject(CARAVAN_CONFIG) config: CaravanConfig,
   ) {
     this.task = new PeriodicTask(
@@ -33,5 +35,7 @@ export class Sweeper implements OnApplicationBootstrap, OnApplicationShutdown {
     if (report.events + report.deliveries > 0) {
       this.logger.log(`re-queued ${report.events} event(s) and ${report.deliveries} delivery attempt(s)`);
     }
+    const metaEvents = await this.sweepMetaEvents.execute();
+    if (metaEvents > 0) this.logger.log(`re-queued ${metaEvents} meta event attempt(s)`);
   }
 }

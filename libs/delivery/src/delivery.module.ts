@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import { EndpointsModule } from '@caravan/endpoints';
 import { EventsModule } from '@caravan/events';
+import { MetaEventsModule } from '@caravan/meta-events';
 import { ProjectsModule } from '@caravan/projects';
 import { RedisConnection } from '@caravan/queue';
 import { SubscriptionsModule } from '@caravan/subscriptions';
@@ -17,7 +18,9 @@ import { InMemoryRateLimiter } from './rate-limit/in-memory-rate-limiter';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { RedisRateLimiter } from './rate-limit/redis-rate-limiter';
 import { DeliveryRepository } from './repositories/delivery.repository';
+import { DeliveryMetaEvents } from './usecases/dispatch-delivery/delivery-meta-events';
 import { DispatchDelivery } from './usecases/dispatch-delivery/dispatch-delivery.usecase';
+import { DispatchMetaEvent } from './usecases/dispatch-meta-event/dispatch-meta-event.usecase';
 import { GetDelivery } from './usecases/get-delivery/get-delivery.usecase';
 import { ListDeliveries } from './usecases/list-deliveries/list-deliveries.usecase';
 import { CountBatchRetry } from './usecases/count-batch-retry/count-batch-retry.usecase';
@@ -34,6 +37,7 @@ import { SweepPendingWork } from './usecases/sweep-pending-work/sweep-pending-wo
 
 const USE_CASES = [
   DispatchDelivery,
+  DispatchMetaEvent,
   GetDelivery,
   ListDeliveries,
   ReleaseEndpointBacklog,
@@ -48,7 +52,7 @@ const USE_CASES = [
 ];
 
 /** Steps the use cases above share; not offered outside the lib. */
-const INTERNAL = [QueueNextAttempts, ResendSelection];
+const INTERNAL = [QueueNextAttempts, ResendSelection, DeliveryMetaEvents];
 
 // In embedded mode QueueModule provides no RedisConnection, so it is injected as optional.
 const STORAGE_INJECT = [CARAVAN_CONFIG, { token: RedisConnection, optional: true }];
@@ -85,6 +89,7 @@ const STATE_STORES: Provider[] = [
     TypeOrmModule.forFeature([EventDelivery, DeliveryAttempt]),
     EndpointsModule,
     EventsModule,
+    MetaEventsModule,
     ProjectsModule,
     SubscriptionsModule,
   ],

@@ -5,6 +5,7 @@ export * from './dtos/resend-deliveries.dto';
 export * from './retry/retry-policy';
 export * from './circuit-breaker/circuit-breaker-state';
 export * from './usecases/dispatch-delivery/dispatch-delivery.usecase';
+export * from './usecases/dispatch-meta-event/dispatch-meta-event.usecase';
 export * from './usecases/get-delivery/get-delivery.usecase';
 export * from './usecases/list-deliveries/list-deliveries.usecase';
 export * from './usecases/release-endpoint-backlog/release-endpoint-backlog.usecase';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import { EgressGuard, egressGuardFrom } from '@caravan/egress';
+import { MetaEventsModule } from '@caravan/meta-events';
 import { ProjectsModule } from '@caravan/projects';
 import { Endpoint } from './entities/endpoint.entity';
 import { EndpointRepository } from './repositories/endpoint.repository';
@@ -34,7 +35,7 @@ const USE_CASES = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Endpoint]), ProjectsModule],
+  imports: [TypeOrmModule.forFeature([Endpoint]), ProjectsModule, MetaEventsModule],
   providers: [
     EndpointRepository,
     // One guard per process, for the URL checks here and for every delivery's connection.

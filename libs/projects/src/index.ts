@@ -1,5 +1,6 @@
 export * from './projects.module';
 export * from './project-config';
+export * from './meta-events-settings';
 export type { Project, ProjectType } from './entities/project.entity';
 export * from './dtos/project.dto';
 export * from './dtos/api-key.dto';

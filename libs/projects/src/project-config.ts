@@ -31,7 +31,33 @@ export interface CircuitBreakerConfig {
   consecutive_failure_threshold: number;
 }
 
-/** A project's settings as stored and returned: every field present. */
+/** What a project's meta endpoint can be told about. */
+export type MetaEventType =
+  | 'endpoint.created'
+  | 'endpoint.updated'
+  | 'endpoint.deleted'
+  | 'endpoint.disabled'
+  | 'eventdelivery.success'
+  | 'eventdelivery.failed';
+export const META_EVENT_TYPES: MetaEventType[] = [
+  'endpoint.created',
+  'endpoint.updated',
+  'endpoint.deleted',
+  'endpoint.disabled',
+  'eventdelivery.success',
+  'eventdelivery.failed',
+];
+
+/** Signed notifications about the project's endpoints and deliveries, sent to one URL of the provider's. */
+export interface MetaEventsConfig {
+  enabled: boolean;
+  url: string | null;
+  event_types: MetaEventType[];
+  /** Sealed (AES-256-GCM, see MetaEventsSettings); never returned. */
+  secret: string | null;
+}
+
+/** A project's settings as stored: every field present. */
 export interface ProjectConfig {
   signature: SignatureConfig;
   retry: RetryConfig;
@@ -40,6 +66,7 @@ export interface ProjectConfig {
   circuit_breaker: CircuitBreakerConfig;
   disable_endpoint_on_failure: boolean;
   idempotency_window_seconds: number;
+  meta_events: MetaEventsConfig;
 }
 
 export const DEFAULT_SIGNATURE_CONFIG: SignatureConfig = {
@@ -66,6 +93,7 @@ export const DEFAULT_PROJECT_CONFIG: ProjectConfig = {
   circuit_breaker: DEFAULT_CIRCUIT_BREAKER_CONFIG,
   disable_endpoint_on_failure: true,
   idempotency_window_seconds: 24 * 3600,
+  meta_events: { enabled: false, url: null, event_types: META_EVENT_TYPES, secret: null },
 };
 
 export interface ProjectConfigPatch {
@@ -75,6 +103,8 @@ export interface ProjectConfigPatch {
   circuit_breaker?: Partial<CircuitBreakerConfig>;
   disable_endpoint_on_failure?: boolean;
   idempotency_window_seconds?: number;
+  /** `secret`, when given, is already sealed. */
+  meta_events?: Partial<MetaEventsConfig>;
 }
 
 /**
@@ -90,5 +120,16 @@ export function resolveProjectConfig(base: Partial<ProjectConfig> | undefined, p
     circuit_breaker: { ...DEFAULT_CIRCUIT_BREAKER_CONFIG, ...current.circuit_breaker, ...definedFields(patch?.circuit_breaker) },
     disable_endpoint_on_failure: patch?.disable_endpoint_on_failure ?? current.disable_endpoint_on_failure,
     idempotency_window_seconds: patch?.idempotency_window_seconds ?? current.idempotency_window_seconds,
+    meta_events: resolveMetaEventsConfig(current.meta_events, patch?.meta_events),
   };
+}
+
+function resolveMetaEventsConfig(current: Partial<MetaEventsConfig> | undefined, patch: Partial<MetaEventsConfig> | undefined): MetaEventsConfig {
+  const merged = { ...DEFAULT_PROJECT_CONFIG.meta_events, ...definedFields(current), ...definedFields(patch) };
+  return { ...merged, event_types: [...merged.event_types] };
+}
+
+/** Whether meta events of this type go out: a check on the config in hand, so free on hot paths. */
+export function wantsMetaEvent(config: ProjectConfig, type: MetaEventType): boolean {
+  return config.meta_events.enabled && config.meta_events.url !== null && config.meta_events.event_types.includes(type);
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKey } from './entities/api-key.entity';
+import { MetaEventsSettings } from './meta-events-settings';
 import { Project } from './entities/project.entity';
 import { ApiKeyRepository } from './repositories/api-key.repository';
 import { ProjectRepository } from './repositories/project.repository';
@@ -26,6 +27,7 @@ const USE_CASES = [
   ListProjects,
   RevokeApiKey,
   UpdateProject,
+  MetaEventsSettings,
 ];
 
 @Module({

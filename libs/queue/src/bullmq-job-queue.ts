@@ -1,8 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { batchRetryJobId, DelayedDeliverJob, deliverJobId, JobQueue, routeEventJobId } from './job-queue';
-import { BatchRetryJob, DeliverJob, MaintenanceJobName, QueueName, RouteEventJob } from './queue-names';
+import { batchRetryJobId, DelayedDeliverJob, DelayedSendMetaEventJob, deliverJobId, JobQueue, routeEventJobId, sendMetaEventJobId } from './job-queue';
+import { BatchRetryJob, DeliverJob, MaintenanceJobName, QueueName, RouteEventJob, SendMetaEventJob } from './queue-names';
 
 // Redis commands wait for a connection rather than fail; a caller that has already made the
 // work durable in Postgres must not hang on a nudge the sweeper can give later.
@@ -24,6 +24,7 @@ export class BullMqJobQueue extends JobQueue {
     @InjectQueue(QueueName.Routing) private readonly routing: Queue,
     @InjectQueue(QueueName.Delivery) private readonly delivery: Queue,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
+    @InjectQueue(QueueName.MetaEvents) private readonly metaEvents: Queue,
   ) {
     super();
   }
@@ -56,7 +57,7 @@ export class BullMqJobQueue extends JobQueue {
 
   async deliverEarly(jobs: DeliverJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await within(this.addOrPromote(jobs), 'queueing delivery jobs');
+    await within(this.addOrPromote(this.delivery, jobs, deliverJobId), 'queueing delivery jobs');
   }
 
   async startBatchRetry(job: BatchRetryJob): Promise<void> {
@@ -66,12 +67,31 @@ export class BullMqJobQueue extends JobQueue {
     );
   }
 
-  private async addOrPromote(jobs: DeliverJob[]): Promise<void> {
-    const ids = jobs.map(deliverJobId);
-    await this.delivery.addBulk(jobs.map((job, i) => ({ name: QueueName.Delivery, data: job, opts: { jobId: ids[i] } })));
+  async sendMetaEvents(jobs: DelayedSendMetaEventJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await within(
+      this.metaEvents.addBulk(
+        jobs.map(({ delayMs, ...job }) => ({
+          name: QueueName.MetaEvents,
+          data: job,
+          opts: { jobId: sendMetaEventJobId(job), delay: delayMs && delayMs > 0 ? Math.ceil(delayMs) : undefined },
+        })),
+      ),
+      'queueing meta event jobs',
+    );
+  }
+
+  async sendMetaEventsEarly(jobs: SendMetaEventJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await within(this.addOrPromote(this.metaEvents, jobs, sendMetaEventJobId), 'queueing meta event jobs');
+  }
+
+  private async addOrPromote<T extends object>(queue: Queue, jobs: T[], jobId: (job: T) => string): Promise<void> {
+    const ids = jobs.map(jobId);
+    await queue.addBulk(jobs.map((job, i) => ({ name: queue.name, data: job, opts: { jobId: ids[i] } })));
     await Promise.all(
       ids.map(async (id) => {
-        const job = await this.delivery.getJob(id);
+        const job = await queue.getJob(id);
         // Its delay may end in between: promote then refuses a job no longer delayed, harmlessly.
         if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
       }),

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { batchRetryJobId, DelayedDeliverJob, deliverJobId, JobQueue, routeEventJobId } from './job-queue';
+import { batchRetryJobId, DelayedDeliverJob, DelayedSendMetaEventJob, deliverJobId, JobQueue, routeEventJobId, sendMetaEventJobId } from './job-queue';
 import { Deferral, JOB_ATTEMPTS, JOB_BACKOFF_MS, JobHandler, QueuedJob } from './job-handler';
-import { BatchRetryJob, DeliverJob, MaintenanceJobName, QueueName, RouteEventJob } from './queue-names';
+import { BatchRetryJob, DeliverJob, MaintenanceJobName, QueueName, RouteEventJob, SendMetaEventJob } from './queue-names';
 
 // Jobs still running at shutdown get this long to finish; an attempt cut short is found again by the sweeper.
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -177,6 +177,19 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
 
   async startBatchRetry(job: BatchRetryJob): Promise<void> {
     this.lanes[QueueName.Maintenance].add(batchRetryJobId(job), MaintenanceJobName.BatchRetry, job);
+  }
+
+  async sendMetaEvents(jobs: DelayedSendMetaEventJob[]): Promise<void> {
+    for (const { delayMs, ...job } of jobs)
+      this.lanes[QueueName.MetaEvents].add(sendMetaEventJobId(job), QueueName.MetaEvents, job, delayMs);
+  }
+
+  async sendMetaEventsEarly(jobs: SendMetaEventJob[]): Promise<void> {
+    const lane = this.lanes[QueueName.MetaEvents];
+    for (const job of jobs) {
+      const id = sendMetaEventJobId(job);
+      if (!lane.promote(id)) lane.add(id, QueueName.MetaEvents, job);
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

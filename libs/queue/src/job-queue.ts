@@ -1,6 +1,10 @@
-import type { BatchRetryJob, DeliverJob, RouteEventJob } from './queue-names';
+import type { BatchRetryJob, DeliverJob, RouteEventJob, SendMetaEventJob } from './queue-names';
 
 export interface DelayedDeliverJob extends DeliverJob {
+  delayMs?: number;
+}
+
+export interface DelayedSendMetaEventJob extends SendMetaEventJob {
   delayMs?: number;
 }
 
@@ -20,6 +24,10 @@ export abstract class JobQueue {
   abstract deliverEarly(jobs: DeliverJob[]): Promise<void>;
   /** Queues a batch retry on the Maintenance queue; the job id is the batch id. */
   abstract startBatchRetry(job: BatchRetryJob): Promise<void>;
+  /** Queues meta event attempts on the MetaEvents queue. */
+  abstract sendMetaEvents(jobs: DelayedSendMetaEventJob[]): Promise<void>;
+  /** As deliverEarly, for meta events: a job of the same id waiting out a delay runs now instead. */
+  abstract sendMetaEventsEarly(jobs: SendMetaEventJob[]): Promise<void>;
 }
 
 export function routeEventJobId(job: RouteEventJob): string {
@@ -32,4 +40,8 @@ export function deliverJobId(job: DeliverJob): string {
 
 export function batchRetryJobId(job: BatchRetryJob): string {
   return `b_${job.batchId}`;
+}
+
+export function sendMetaEventJobId(job: SendMetaEventJob): string {
+  return `m_${job.metaEventId}_${job.attempt}`;
 }

@@ -6,6 +6,8 @@ export enum QueueName {
   Delivery = 'delivery',
   /** Long-running operator work, such as resending every delivery a filter selects. */
   Maintenance = 'maintenance',
+  /** One job per meta event attempt: send it to the project's meta endpoint and record the attempt. */
+  MetaEvents = 'meta-events',
 }
 
 export interface RouteEventJob {
@@ -21,6 +23,13 @@ export interface DeliverJob {
   attempt: number;
   /** Set when the job waited for a rate-limit slot it reserved: it must not reserve another. */
   rateLimitSlotReserved?: boolean;
+}
+
+export interface SendMetaEventJob {
+  projectId: string;
+  metaEventId: string;
+  /** The attempt this job is for; part of the job id so each attempt is enqueued once. */
+  attempt: number;
 }
 
 /** The jobs of the Maintenance queue; its processor has one handler per name. */

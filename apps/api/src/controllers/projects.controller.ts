@@ -33,7 +33,8 @@ export class ProjectsController {
   @RootOnly()
   @ApiCreatedResponse({ type: ProjectResponse })
   async create(@Body() body: CreateProjectDto): Promise<ProjectResponse> {
-    return presentProject(await this.createProject.execute(body));
+    const { project, generatedSecret } = await this.createProject.execute(body);
+    return presentProject(project, generatedSecret);
   }
 
   @Get()
@@ -53,7 +54,8 @@ export class ProjectsController {
   @RootOnly()
   @ApiOkResponse({ type: ProjectResponse })
   async update(@Param('project_id') projectId: string, @Body() body: UpdateProjectDto): Promise<ProjectResponse> {
-    return presentProject(await this.updateProject.execute(projectId, body));
+    const { project, generatedSecret } = await this.updateProject.execute(projectId, body);
+    return presentProject(project, generatedSecret);
   }
 
   @Delete(':project_id')

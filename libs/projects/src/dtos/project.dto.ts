@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { RetryConfigDto } from '@caravan/common';
 import { Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -13,10 +16,15 @@ import {
   Max,
   MaxLength,
   Min,
+  MinLength,
+  IsUrl,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import type { Project, ProjectType } from '../entities/project.entity';
 import {
+  META_EVENT_TYPES,
+  MetaEventType,
   ProjectConfig,
   resolveProjectConfig,
   SIGNATURE_SCHEMES,
@@ -110,6 +118,42 @@ export class CircuitBreakerConfigDto {
   consecutive_failure_threshold?: number;
 }
 
+export class MetaEventsConfigDto {
+  @ApiPropertyOptional({ default: false, description: 'Send meta events to url.' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'https://example.com/caravan-meta', description: 'Required while enabled.' })
+  @IsOptional()
+  @ValidateIf((_, value) => value !== null)
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false, max_allowed_length: 2048 },
+    { message: 'url must be an http(s) URL' },
+  )
+  url?: string | null;
+
+  @ApiPropertyOptional({
+    description:
+      'Signing secret (printable ASCII), never returned; generated as whsec_... when meta events are enabled without one, and then shown once, in that response.',
+    minLength: 16,
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  @MaxLength(200)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'secret must be printable ASCII without spaces' })
+  secret?: string;
+
+  @ApiPropertyOptional({ enum: META_EVENT_TYPES, isArray: true, description: 'Default: every type.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty({ message: 'event_types must list at least one type; set enabled to false to receive none' })
+  @ArrayUnique()
+  @IsIn(META_EVENT_TYPES, { each: true, message: `event_types must be among ${META_EVENT_TYPES.join(', ')}` })
+  event_types?: MetaEventType[];
+}
+
 export class ProjectConfigDto {
   @ApiPropertyOptional({ type: SignatureConfigDto })
   @IsOptional()
@@ -146,6 +190,12 @@ export class ProjectConfigDto {
   @Min(1)
   @Max(30 * 86400)
   idempotency_window_seconds?: number;
+
+  @ApiPropertyOptional({ type: MetaEventsConfigDto, description: 'Signed notifications about endpoints and deliveries.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MetaEventsConfigDto)
+  meta_events?: MetaEventsConfigDto;
 }
 
 export class CreateProjectDto {
@@ -170,21 +220,38 @@ export class CreateProjectDto {
 /** Name and config; config fields given replace those stored, others stay. The type is fixed at creation. */
 export class UpdateProjectDto extends PartialType(OmitType(CreateProjectDto, ['type'] as const)) {}
 
+export class MetaEventsConfigView {
+  @ApiProperty() enabled: boolean;
+  @ApiProperty({ type: String, nullable: true }) url: string | null;
+  @ApiProperty({ enum: META_EVENT_TYPES, isArray: true }) event_types: MetaEventType[];
+  @ApiProperty({ description: 'Whether a signing secret is stored; the secret itself is never returned.' }) secret_set: boolean;
+  @ApiPropertyOptional({ description: 'Only in the response of the request that generated it.' }) secret?: string;
+}
+
+/** The settings as returned: the meta-events secret replaced by whether one is set. */
+export type ProjectConfigView = Omit<ProjectConfig, 'meta_events'> & { meta_events: MetaEventsConfigView };
+
 export class ProjectResponse {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: ['outgoing', 'incoming'] }) type: ProjectType;
-  @ApiProperty({ description: 'Every setting, defaults filled in.' }) config: ProjectConfig;
+  @ApiProperty({ description: 'Every setting, defaults filled in; config.meta_events has secret_set instead of the secret.' })
+  config: ProjectConfigView;
   @ApiProperty() created_at: string;
   @ApiProperty() updated_at: string;
 }
 
-export function presentProject(project: Project): ProjectResponse {
+/** `generatedSecret`: the meta-events secret this request generated, shown this once. */
+export function presentProject(project: Project, generatedSecret: string | null = null): ProjectResponse {
+  const { meta_events: { secret, ...metaEvents }, ...config } = resolveProjectConfig(project.config, undefined);
   return {
     id: project.id,
     name: project.name,
     type: project.type,
-    config: resolveProjectConfig(project.config, undefined),
+    config: {
+      ...config,
+      meta_events: { ...metaEvents, secret_set: secret !== null, ...(generatedSecret ? { secret: generatedSecret } : {}) },
+    },
     created_at: project.createdAt.toISOString(),
     updated_at: project.updatedAt.toISOString(),
   };

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId } from '@caravan/common';
 import { DisableEndpoint, Endpoint, EndpointCredentials, FindEndpoints } from '@caravan/endpoints';
 import { GetEvent } from '@caravan/events';
-import { CircuitBreakerConfig, GetProject, RateLimitConfig } from '@caravan/projects';
+import { CircuitBreakerConfig, GetProject, ProjectConfig, RateLimitConfig } from '@caravan/projects';
 import { DeliverJob, JobQueue } from '@caravan/queue';
 import { GetSubscription } from '@caravan/subscriptions';
 import { CircuitBreaker } from '../../circuit-breaker/circuit-breaker';
@@ -13,6 +13,7 @@ import { DeliveryAttempt } from '../../entities/delivery-attempt.entity';
 import { HttpSender, SendResult } from '../../http/http-sender';
 import { ClaimedDelivery, DeliveryOutcome, DeliveryRepository } from '../../repositories/delivery.repository';
 import { RetryPolicy } from '../../retry/retry-policy';
+import { DeliveryMetaEvents } from './delivery-meta-events';
 
 export type DispatchResult = 'sent' | 'not-due' | 'endpoint-not-active' | 'endpoint-gone' | 'claim-lost';
 
@@ -47,6 +48,7 @@ export class DispatchDelivery {
     private readonly rateLimiter: RateLimiter,
     private readonly disableEndpoint: DisableEndpoint,
     private readonly credentials: EndpointCredentials,
+    private readonly metaEvents: DeliveryMetaEvents,
     @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {
     this.userAgent = `Caravan/${config.version}`;
@@ -102,6 +104,8 @@ export class DispatchDelivery {
         claimed,
         endpoint,
         `cannot sign the delivery: ${(error as Error).message}`,
+        project.config,
+        event.eventType,
       );
     }
 
@@ -122,6 +126,7 @@ export class DispatchDelivery {
       outcome,
     );
     if (!recorded) return 'claim-lost';
+    await this.metaEvents.deliveryFinished(project.config, claimed, event.eventType, outcome);
 
     if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome);
     await this.judgeEndpoint(endpoint, outcome, breakerSettings, project.config.disable_endpoint_on_failure);
@@ -132,6 +137,8 @@ export class DispatchDelivery {
     claimed: ClaimedDelivery,
     endpoint: Endpoint,
     error: string,
+    config: ProjectConfig,
+    eventType: string,
   ): Promise<DispatchResult> {
     const attempt = toAttempt(
       claimed,
@@ -144,7 +151,9 @@ export class DispatchDelivery {
       lastStatusCode: null,
       lastError: error,
     };
-    return (await this.deliveries.recordAttempt(claimed, attempt, outcome)) ? 'sent' : 'claim-lost';
+    if (!(await this.deliveries.recordAttempt(claimed, attempt, outcome))) return 'claim-lost';
+    await this.metaEvents.deliveryFinished(config, claimed, eventType, outcome);
+    return 'sent';
   }
 
   /** Feeds the breaker; an endpoint whose circuit keeps opening is set inactive, its deliveries kept. */
@@ -190,7 +199,7 @@ export class DispatchDelivery {
   }
 }
 
-function decideOutcome(result: SendResult, attempt: number, policy: RetryPolicy): DeliveryOutcome {
+export function decideOutcome(result: SendResult, attempt: number, policy: RetryPolicy): DeliveryOutcome {
   const now = Date.now();
   if (result.kind === 'response' && result.statusCode >= 200 && result.statusCode < 300) {
     return {

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig, newId } from '@caravan/common';
 import { EgressGuard } from '@caravan/egress';
+import { EmitMetaEvent } from '@caravan/meta-events';
 import { GetProject } from '@caravan/projects';
+import { presentEndpoint } from '../../dtos/endpoint.dto';
 import { CreateEndpointDto } from '../../dtos/endpoint.dto';
 import { EndpointCredentials } from '../../endpoint-credentials';
 import { assertDeliverableUrl } from '../../endpoint-url';
@@ -16,6 +18,7 @@ export class CreateEndpoint {
     private readonly credentials: EndpointCredentials,
     private readonly getProject: GetProject,
     private readonly guard: EgressGuard,
+    private readonly metaEvents: EmitMetaEvent,
     @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {}
 
@@ -54,6 +57,8 @@ export class CreateEndpoint {
     endpoint.disabledReason = null;
     endpoint.disabledAt = null;
     endpoint.retry = command.retry ? { ...command.retry } : null;
-    return this.endpoints.save(endpoint);
+    const saved = await this.endpoints.save(endpoint);
+    await this.metaEvents.execute(projectId, 'endpoint.created', presentEndpoint(saved));
+    return saved;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { EmitMetaEvent } from '@caravan/meta-events';
 import { GetProject } from '@caravan/projects';
-import { ExpireSecretDto } from '../../dtos/endpoint.dto';
+import { ExpireSecretDto, presentEndpoint } from '../../dtos/endpoint.dto';
 import { EndpointCredentials } from '../../endpoint-credentials';
 import { generateEndpointSecret, rotateSecrets, assertSecretFitsScheme } from '../../endpoint-secret';
 import { Endpoint } from '../../entities/endpoint.entity';
@@ -19,6 +20,7 @@ export class ExpireEndpointSecret {
     private readonly getEndpoint: GetEndpoint,
     private readonly credentials: EndpointCredentials,
     private readonly getProject: GetProject,
+    private readonly metaEvents: EmitMetaEvent,
   ) {}
 
   async execute(projectId: string, endpointId: string, command: ExpireSecretDto): Promise<Endpoint> {
@@ -32,6 +34,8 @@ export class ExpireEndpointSecret {
     const expiresAt = new Date(now.getTime() + command.expiration_hours * 3600 * 1000);
     const sealed = this.credentials.sealSecret(command.secret ?? generateEndpointSecret());
     endpoint.secrets = rotateSecrets(endpoint.secrets, sealed, expiresAt, now);
-    return this.endpoints.save(endpoint);
+    const saved = await this.endpoints.save(endpoint);
+    await this.metaEvents.execute(projectId, 'endpoint.updated', presentEndpoint(saved));
+    return saved;
   }
 }

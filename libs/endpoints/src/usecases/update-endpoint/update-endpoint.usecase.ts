@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { definedFields } from '@caravan/common';
 import { EgressGuard } from '@caravan/egress';
-import { UpdateEndpointDto } from '../../dtos/endpoint.dto';
+import { EmitMetaEvent } from '@caravan/meta-events';
+import { presentEndpoint, UpdateEndpointDto } from '../../dtos/endpoint.dto';
 import { EndpointCredentials } from '../../endpoint-credentials';
 import { assertDeliverableUrl } from '../../endpoint-url';
 import { Endpoint } from '../../entities/endpoint.entity';
@@ -15,6 +16,7 @@ export class UpdateEndpoint {
     private readonly getEndpoint: GetEndpoint,
     private readonly credentials: EndpointCredentials,
     private readonly guard: EgressGuard,
+    private readonly metaEvents: EmitMetaEvent,
   ) {}
 
   async execute(projectId: string, endpointId: string, command: UpdateEndpointDto): Promise<Endpoint> {
@@ -42,6 +44,8 @@ export class UpdateEndpoint {
       endpoint.tls = command.tls ? this.credentials.sealClientCertificate(command.tls) : null;
     if (command.retry !== undefined)
       endpoint.retry = command.retry ? { ...endpoint.retry, ...definedFields(command.retry) } : null;
-    return this.endpoints.save(endpoint);
+    const saved = await this.endpoints.save(endpoint);
+    await this.metaEvents.execute(projectId, 'endpoint.updated', presentEndpoint(saved));
+    return saved;
   }
 }

@@ -8,6 +8,6 @@ export class ListProjects {
   constructor(private readonly projects: ProjectRepository) {}
 
   async execute(page: PageRequest): Promise<Page<ProjectResponse>> {
-    return toPage(await this.projects.listPage(page), page, presentProject);
+    return toPage(await this.projects.listPage(page), page, (project) => presentProject(project));
   }
 }

@@ -1,0 +1,11 @@
+export * from './meta-events.module';
+export type { MetaEventStatus } from './entities/meta-event.entity';
+export type { ClaimedMetaEvent, MetaEventOutcome } from './repositories/meta-event.repository';
+export * from './dtos/meta-event.dto';
+export * from './usecases/claim-meta-event/claim-meta-event.usecase';
+export * from './usecases/emit-meta-event/emit-meta-event.usecase';
+export * from './usecases/get-meta-event/get-meta-event.usecase';
+export * from './usecases/list-meta-events/list-meta-events.usecase';
+export * from './usecases/record-meta-event-attempt/record-meta-event-attempt.usecase';
+export * from './usecases/resend-meta-event/resend-meta-event.usecase';
+export * from './usecases/sweep-meta-events/sweep-meta-events.usecase';
