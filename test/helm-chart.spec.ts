@@ -3,7 +3,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { blockProblems, missingValues, TemplateFile, undefinedTemplates, unusedValues, valuesReferences } from './support/helm-chart-check';
+import {
+  blockProblems,
+  missingValues,
+  TemplateFile,
+  undefinedTemplates,
+  unusedValues,
+  valuesReferences,
+} from './support/helm-chart-check';
 import { parseYamlSubset, YamlSubsetError, YamlValue } from './support/yaml-subset';
 
 // `helm` is not installed where CI runs, so the chart is checked statically: values.yaml against
@@ -37,7 +44,10 @@ function valuesWith(dotted: string, value: YamlValue): YamlValue {
 
 function allReferences() {
   const results = templates.map(valuesReferences);
-  return { references: results.flatMap((result) => result.references), problems: results.flatMap((result) => result.problems) };
+  return {
+    references: results.flatMap((result) => result.references),
+    problems: results.flatMap((result) => result.problems),
+  };
 }
 
 describe('Helm chart helm/caravan', () => {
@@ -60,7 +70,8 @@ describe('Helm chart helm/caravan', () => {
       ['egress.allowedPorts', []],
       ['caravan.extraEnv', { 'lower-case': 'x' }],
     ];
-    for (const [key, value] of cases) assert.equal(validate(valuesWith(key, value)), false, `${key}: ${JSON.stringify(value)} is refused`);
+    for (const [key, value] of cases)
+      assert.equal(validate(valuesWith(key, value)), false, `${key}: ${JSON.stringify(value)} is refused`);
   });
 
   it('closes every object in the schema to unknown keys, unless it is a free-form map', () => {
@@ -93,19 +104,37 @@ describe('Helm chart helm/caravan', () => {
 
   it('sets only environment variables that Caravan reads', () => {
     const config = read(path.join(ROOT, 'libs/common/src/config/caravan-config.ts'));
-    const known = new Set([...config.matchAll(/'((?:CARAVAN|DATABASE|REDIS)_[A-Z0-9_]+)'/g)].map((match) => match[1]));
+    const known = new Set(
+      [...config.matchAll(/'((?:CARAVAN|DATABASE|REDIS)_[A-Z0-9_]+)'/g)].map((match) => match[1]),
+    );
     const set = new Set<string>();
     for (const { source } of templates) {
       for (const match of source.matchAll(/^\s+([A-Z][A-Z0-9_]+):\s/gm)) set.add(match[1]);
       for (const match of source.matchAll(/-\s+name:\s+([A-Z][A-Z0-9_]+)\s*$/gm)) set.add(match[1]);
     }
-    assert.ok(set.has('DATABASE_URL') && set.has('CARAVAN_EGRESS_PROXY_URL') && set.has('REDIS_SENTINELS'), [...set].join(' '));
-    assert.deepEqual([...set].filter((name) => !known.has(name)), []);
+    assert.ok(
+      set.has('DATABASE_URL') && set.has('CARAVAN_EGRESS_PROXY_URL') && set.has('REDIS_SENTINELS'),
+      [...set].join(' '),
+    );
+    assert.deepEqual(
+      [...set].filter((name) => !known.has(name)),
+      [],
+    );
   });
 
   it('starts processes that the build produces, and follows package.json for appVersion', () => {
-    const entries = templates.flatMap(({ source }) => [...source.matchAll(/"(dist\/[^"]+\.js)"/g)].map((match) => match[1]));
-    assert.deepEqual(new Set(entries), new Set(['dist/apps/api/src/main.js', 'dist/apps/agent/src/main.js', 'dist/apps/egress/src/main.js', 'dist/libs/database/src/cli/run-migrations.js']));
+    const entries = templates.flatMap(({ source }) =>
+      [...source.matchAll(/"(dist\/[^"]+\.js)"/g)].map((match) => match[1]),
+    );
+    assert.deepEqual(
+      new Set(entries),
+      new Set([
+        'dist/apps/api/src/main.js',
+        'dist/apps/agent/src/main.js',
+        'dist/apps/egress/src/main.js',
+        'dist/libs/database/src/cli/run-migrations.js',
+      ]),
+    );
     for (const entry of entries) assert.ok(fs.existsSync(path.join(ROOT, entry)), `${entry} is built`);
     const chart = parseYamlSubset(read(path.join(CHART, 'Chart.yaml')));
     const pkg = JSON.parse(read(path.join(ROOT, 'package.json'))) as { version: string };
@@ -152,9 +181,17 @@ describe('the chart check itself', () => {
   });
 
   it('reports unbalanced blocks and undefined templates', () => {
-    assert.deepEqual(blockProblems(template('{{- if .Values.a }}\n{{ range .Values.b }}{{ end }}')), ['templates/t.yaml:1: {{ if }} is never closed by {{ end }}']);
-    assert.deepEqual(blockProblems(template('{{ end }}\n{{ else }}')), ['templates/t.yaml:1: {{ end }} closes nothing', 'templates/t.yaml:2: {{ else }} outside a block']);
-    assert.deepEqual(undefinedTemplates([template('{{- define "x" -}}{{- end }}{{ include "x" . }}{{ include "y" . }}')]), ['templates/t.yaml:1: "y" is not defined']);
+    assert.deepEqual(blockProblems(template('{{- if .Values.a }}\n{{ range .Values.b }}{{ end }}')), [
+      'templates/t.yaml:1: {{ if }} is never closed by {{ end }}',
+    ]);
+    assert.deepEqual(blockProblems(template('{{ end }}\n{{ else }}')), [
+      'templates/t.yaml:1: {{ end }} closes nothing',
+      'templates/t.yaml:2: {{ else }} outside a block',
+    ]);
+    assert.deepEqual(
+      undefinedTemplates([template('{{- define "x" -}}{{- end }}{{ include "x" . }}{{ include "y" . }}')]),
+      ['templates/t.yaml:1: "y" is not defined'],
+    );
   });
 });
 
@@ -182,7 +219,16 @@ describe('parseYamlSubset', () => {
       ].join('\n'),
     );
     assert.deepEqual(parsed, {
-      a: { b: 1, c: 'x # not a comment é', d: "it's", e: '2Gi', f: [80, { name: 'x', value: 'z1' }], g: [], h: {}, i: null },
+      a: {
+        b: 1,
+        c: 'x # not a comment é',
+        d: "it's",
+        e: '2Gi',
+        f: [80, { name: 'x', value: 'z1' }],
+        g: [],
+        h: {},
+        i: null,
+      },
       j: -1.5,
       k: null,
       l: false,
@@ -205,6 +251,11 @@ describe('parseYamlSubset', () => {
       ['a: b: c', /would start a mapping/],
       ['---\na: 1', /document markers/],
     ];
-    for (const [source, expected] of refused) assert.throws(() => parseYamlSubset(source), (error: unknown) => error instanceof YamlSubsetError && expected.test(error.message), source);
+    for (const [source, expected] of refused)
+      assert.throws(
+        () => parseYamlSubset(source),
+        (error: unknown) => error instanceof YamlSubsetError && expected.test(error.message),
+        source,
+      );
   });
 });

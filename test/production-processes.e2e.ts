@@ -29,16 +29,20 @@ describe('production processes and the encryption key', () => {
     }
   });
 
-  it('migrates with only the database URL, as the chart\'s migrations Job does', { skip: externalOnly('the embedded mode migrates at every start') }, async () => {
-    const { code, output } = await CaravanProcess.runToExit('migrate', {
-      ...production,
-      CARAVAN_STORAGE: 'external',
-      DATABASE_URL: (caravan as ExternalTestCaravan).databaseUrl,
-      REDIS_URL: '',
-    });
-    assert.equal(code, 0, output);
-    assert.match(output, /applied: InitialSchema/);
-  });
+  it(
+    "migrates with only the database URL, as the chart's migrations Job does",
+    { skip: externalOnly('the embedded mode migrates at every start') },
+    async () => {
+      const { code, output } = await CaravanProcess.runToExit('migrate', {
+        ...production,
+        CARAVAN_STORAGE: 'external',
+        DATABASE_URL: (caravan as ExternalTestCaravan).databaseUrl,
+        REDIS_URL: '',
+      });
+      assert.equal(code, 0, output);
+      assert.match(output, /applied: InitialSchema/);
+    },
+  );
 
   it('still refuses to start the api in production without the key', async () => {
     const { code, output } = await CaravanProcess.runToExit('api', caravan.environment(production));

@@ -34,7 +34,10 @@ function actions(source: string): Action[] {
   return found;
 }
 
-export function valuesReferences(template: TemplateFile): { references: ValuesReference[]; problems: string[] } {
+export function valuesReferences(template: TemplateFile): {
+  references: ValuesReference[];
+  problems: string[];
+} {
   const references: ValuesReference[] = [];
   const problems: string[] = [];
   for (const action of actions(template.source)) {
@@ -44,8 +47,10 @@ export function valuesReferences(template: TemplateFile): { references: ValuesRe
       if (path.length === 0) problems.push(`${where}: .Values used whole; name the path it needs`);
       else references.push({ file: template.file, line: action.line, path });
     }
-    if (/\$\w+\.Values\b/.test(action.body)) problems.push(`${where}: a variable's .Values is not checked; write $.Values.a.b instead`);
-    if (/\bindex\s+\$?\.Values\b/.test(action.body)) problems.push(`${where}: index .Values "..." is not checked; write .Values.a.b instead`);
+    if (/\$\w+\.Values\b/.test(action.body))
+      problems.push(`${where}: a variable's .Values is not checked; write $.Values.a.b instead`);
+    if (/\bindex\s+\$?\.Values\b/.test(action.body))
+      problems.push(`${where}: index .Values "..." is not checked; write .Values.a.b instead`);
   }
   return { references, problems };
 }
@@ -63,7 +68,9 @@ export function missingValues(values: { [key: string]: YamlValue }, references: 
       const key = reference.path[depth];
       if (!isMapping(node) || !Object.prototype.hasOwnProperty.call(node, key)) {
         const parent = reference.path.slice(0, depth).join('.') || '(top level)';
-        missing.push(`${reference.file}:${reference.line}: .Values.${reference.path.join('.')} does not exist in values.yaml (no "${key}" in ${parent})`);
+        missing.push(
+          `${reference.file}:${reference.line}: .Values.${reference.path.join('.')} does not exist in values.yaml (no "${key}" in ${parent})`,
+        );
         break;
       }
       node = node[key];
@@ -98,22 +105,29 @@ export function blockProblems(template: TemplateFile): string[] {
   for (const action of actions(template.source)) {
     const keyword = /^(\w+)/.exec(action.body)?.[1];
     if (keyword && ['if', 'with', 'range', 'define', 'block'].includes(keyword)) open.push(action);
-    else if (keyword === 'end' && !open.pop()) problems.push(`${template.file}:${action.line}: {{ end }} closes nothing`);
-    else if (keyword === 'else' && open.length === 0) problems.push(`${template.file}:${action.line}: {{ else }} outside a block`);
+    else if (keyword === 'end' && !open.pop())
+      problems.push(`${template.file}:${action.line}: {{ end }} closes nothing`);
+    else if (keyword === 'else' && open.length === 0)
+      problems.push(`${template.file}:${action.line}: {{ else }} outside a block`);
   }
-  for (const action of open) problems.push(`${template.file}:${action.line}: {{ ${action.body.split(/\s/)[0]} }} is never closed by {{ end }}`);
+  for (const action of open)
+    problems.push(
+      `${template.file}:${action.line}: {{ ${action.body.split(/\s/)[0]} }} is never closed by {{ end }}`,
+    );
   return problems;
 }
 
 /** `include "x"` or `template "x"` of a template no file defines. */
 export function undefinedTemplates(templates: TemplateFile[]): string[] {
   const defined = new Set<string>();
-  for (const template of templates) for (const match of template.source.matchAll(/\{\{-?\s*define\s+"([^"]+)"/g)) defined.add(match[1]);
+  for (const template of templates)
+    for (const match of template.source.matchAll(/\{\{-?\s*define\s+"([^"]+)"/g)) defined.add(match[1]);
   const problems: string[] = [];
   for (const template of templates) {
     for (const action of actions(template.source)) {
       for (const match of action.body.matchAll(/\b(?:include|template)\s+"([^"]+)"/g)) {
-        if (!defined.has(match[1])) problems.push(`${template.file}:${action.line}: "${match[1]}" is not defined`);
+        if (!defined.has(match[1]))
+          problems.push(`${template.file}:${action.line}: "${match[1]}" is not defined`);
       }
     }
   }

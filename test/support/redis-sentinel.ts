@@ -28,7 +28,16 @@ export class RedisSentinelSet {
     const common = ['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
     try {
       processes.push(await startServer(['--port', String(ports.master), ...common]));
-      processes.push(await startServer(['--port', String(ports.replica), ...common, '--replicaof', '127.0.0.1', String(ports.master)]));
+      processes.push(
+        await startServer([
+          '--port',
+          String(ports.replica),
+          ...common,
+          '--replicaof',
+          '127.0.0.1',
+          String(ports.master),
+        ]),
+      );
       // Sentinel rewrites its config file, so it must be a file of its own, writable.
       const config = path.join(dir, 'sentinel.conf');
       fs.writeFileSync(
@@ -45,13 +54,27 @@ export class RedisSentinelSet {
       );
       processes.push(await startServer([config, '--sentinel'], ports.sentinel));
       // A failover needs the Sentinel to know the replica, and the replica to be in sync.
-      await waitFor('the Sentinel to see an in-sync replica', async () => {
-        const replicas = (await set.sentinelCommand('SENTINEL', 'REPLICAS', SENTINEL_MASTER_NAME)) as string[][];
-        return replicas.some((fields) => fieldOf(fields, 'port') === String(ports.replica) && fieldOf(fields, 'master-link-status') === 'ok');
-      }, 30_000, 250);
+      await waitFor(
+        'the Sentinel to see an in-sync replica',
+        async () => {
+          const replicas = (await set.sentinelCommand(
+            'SENTINEL',
+            'REPLICAS',
+            SENTINEL_MASTER_NAME,
+          )) as string[][];
+          return replicas.some(
+            (fields) =>
+              fieldOf(fields, 'port') === String(ports.replica) &&
+              fieldOf(fields, 'master-link-status') === 'ok',
+          );
+        },
+        30_000,
+        250,
+      );
     } catch (error) {
       await set.stop();
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { unavailable: 'redis-server is not on PATH' };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return { unavailable: 'redis-server is not on PATH' };
       throw error;
     }
     return set;
@@ -69,10 +92,19 @@ export class RedisSentinelSet {
   /** Promotes the replica and waits until the Sentinel names it the master. */
   async failover(): Promise<void> {
     await this.sentinelCommand('SENTINEL', 'FAILOVER', SENTINEL_MASTER_NAME);
-    await waitFor('the Sentinel to name the replica the master', async () => {
-      const [, port] = (await this.sentinelCommand('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', SENTINEL_MASTER_NAME)) as string[];
-      return port === String(this.ports.replica);
-    }, 30_000, 250);
+    await waitFor(
+      'the Sentinel to name the replica the master',
+      async () => {
+        const [, port] = (await this.sentinelCommand(
+          'SENTINEL',
+          'GET-MASTER-ADDR-BY-NAME',
+          SENTINEL_MASTER_NAME,
+        )) as string[];
+        return port === String(this.ports.replica);
+      },
+      30_000,
+      250,
+    );
   }
 
   async stop(): Promise<void> {
@@ -90,7 +122,12 @@ export class RedisSentinelSet {
   }
 
   private async sentinelCommand(...args: string[]): Promise<unknown> {
-    const sentinel = new Redis({ host: '127.0.0.1', port: this.ports.sentinel, maxRetriesPerRequest: 1, lazyConnect: true });
+    const sentinel = new Redis({
+      host: '127.0.0.1',
+      port: this.ports.sentinel,
+      maxRetriesPerRequest: 1,
+      lazyConnect: true,
+    });
     try {
       await sentinel.connect();
       return await sentinel.call(args[0], ...args.slice(1));
@@ -107,20 +144,33 @@ async function startServer(args: string[], port = Number(args[1])): Promise<Chil
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const failed = new Promise<never>((_, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server ${args.join(' ')} exited with ${code}:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`redis-server ${args.join(' ')} exited with ${code}:\n${output}`)),
+    );
   });
   await Promise.race([
     failed,
-    waitFor(`redis-server on port ${port}`, async () => {
-      const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => undefined);
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } finally {
-        probe.disconnect();
-      }
-    }, 10_000, 100),
+    waitFor(
+      `redis-server on port ${port}`,
+      async () => {
+        const probe = new Redis({
+          host: '127.0.0.1',
+          port,
+          lazyConnect: true,
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+        });
+        probe.on('error', () => undefined);
+        try {
+          await probe.connect();
+          return (await probe.ping()) === 'PONG';
+        } finally {
+          probe.disconnect();
+        }
+      },
+      10_000,
+      100,
+    ),
   ]);
   failed.catch(() => undefined);
   return child;

@@ -38,14 +38,17 @@ export function parseYamlSubset(source: string): { [key: string]: YamlValue } {
     if (indentation.includes('\t')) throw new YamlSubsetError(number, 'tabs are not allowed in indentation');
     const text = raw.slice(indentation.length).trimEnd();
     if (text === '' || text.startsWith('#')) return;
-    if (text === '---' || text === '...') throw new YamlSubsetError(number, 'document markers are not supported: one document only');
+    if (text === '---' || text === '...')
+      throw new YamlSubsetError(number, 'document markers are not supported: one document only');
     lines.push({ number, indent: indentation.length, text });
   });
   if (lines.length === 0) return {};
-  if (lines[0].indent !== 0) throw new YamlSubsetError(lines[0].number, 'the document must start at column 1');
+  if (lines[0].indent !== 0)
+    throw new YamlSubsetError(lines[0].number, 'the document must start at column 1');
   const reader = new BlockReader(lines);
   const value = reader.block(0);
-  if (reader.position < lines.length) throw new YamlSubsetError(lines[reader.position].number, 'unexpected indentation');
+  if (reader.position < lines.length)
+    throw new YamlSubsetError(lines[reader.position].number, 'unexpected indentation');
   if (!isMapping(value)) throw new YamlSubsetError(lines[0].number, 'the document must be a mapping');
   return value;
 }
@@ -73,11 +76,14 @@ class BlockReader {
       const line = this.lines[this.position];
       if (line.indent < indent) break;
       if (line.indent > indent) throw new YamlSubsetError(line.number, 'unexpected indentation');
-      if (line.text.startsWith('- ') || line.text === '-') throw new YamlSubsetError(line.number, 'a sequence item where a mapping key was expected');
+      if (line.text.startsWith('- ') || line.text === '-')
+        throw new YamlSubsetError(line.number, 'a sequence item where a mapping key was expected');
       const match = KEY.exec(line.text);
-      if (!match) throw new YamlSubsetError(line.number, `expected "key: value" with a plain key (got "${line.text}")`);
+      if (!match)
+        throw new YamlSubsetError(line.number, `expected "key: value" with a plain key (got "${line.text}")`);
       const [, key, rest] = match;
-      if (Object.prototype.hasOwnProperty.call(result, key)) throw new YamlSubsetError(line.number, `duplicate key "${key}"`);
+      if (Object.prototype.hasOwnProperty.call(result, key))
+        throw new YamlSubsetError(line.number, `duplicate key "${key}"`);
       this.position++;
       const value = rest === undefined ? undefined : withoutComment(rest, line.number);
       result[key] = value === undefined || value === '' ? this.nested(indent) : scalar(value, line.number);
@@ -91,7 +97,8 @@ class BlockReader {
       const line = this.lines[this.position];
       if (line.indent < indent) break;
       if (line.indent > indent) throw new YamlSubsetError(line.number, 'unexpected indentation');
-      if (!(line.text === '-' || line.text.startsWith('- '))) throw new YamlSubsetError(line.number, 'a mapping key where a sequence item was expected');
+      if (!(line.text === '-' || line.text.startsWith('- ')))
+        throw new YamlSubsetError(line.number, 'a mapping key where a sequence item was expected');
       if (line.text === '-') {
         this.position++;
         result.push(this.nested(indent));
@@ -136,9 +143,11 @@ function withoutComment(text: string, line: number): string {
       else if (text[end] === quote) break;
       else end++;
     }
-    if (end >= text.length) throw new YamlSubsetError(line, 'unterminated quoted string (multi-line scalars are not supported)');
+    if (end >= text.length)
+      throw new YamlSubsetError(line, 'unterminated quoted string (multi-line scalars are not supported)');
     const after = text.slice(end + 1);
-    if (after.trim() !== '' && !/^\s+#/.test(after)) throw new YamlSubsetError(line, `unexpected text after a quoted string: "${after.trim()}"`);
+    if (after.trim() !== '' && !/^\s+#/.test(after))
+      throw new YamlSubsetError(line, `unexpected text after a quoted string: "${after.trim()}"`);
     return text.slice(0, end + 1);
   }
   const comment = /(^|\s)#/.exec(text);
@@ -150,19 +159,28 @@ function scalar(text: string, line: number): YamlValue {
     try {
       return JSON.parse(text) as string;
     } catch {
-      throw new YamlSubsetError(line, `invalid double-quoted string ${text} (only JSON escapes are supported)`);
+      throw new YamlSubsetError(
+        line,
+        `invalid double-quoted string ${text} (only JSON escapes are supported)`,
+      );
     }
   }
   if (text.startsWith("'")) return text.slice(1, -1).replace(/''/g, "'");
   if (text === '[]') return [];
   if (text === '{}') return {};
-  if (/^[[{]/.test(text)) throw new YamlSubsetError(line, 'flow collections with content are not supported: use block style');
-  if (/^[&*!|>%@`,?]/.test(text) || /^-(\s|$)/.test(text)) throw new YamlSubsetError(line, `"${text}" starts with a YAML indicator: quote it`);
-  if (/:(\s|$)/.test(text)) throw new YamlSubsetError(line, `"${text}" holds ": ", which would start a mapping: quote it`);
+  if (/^[[{]/.test(text))
+    throw new YamlSubsetError(line, 'flow collections with content are not supported: use block style');
+  if (/^[&*!|>%@`,?]/.test(text) || /^-(\s|$)/.test(text))
+    throw new YamlSubsetError(line, `"${text}" starts with a YAML indicator: quote it`);
+  if (/:(\s|$)/.test(text))
+    throw new YamlSubsetError(line, `"${text}" holds ": ", which would start a mapping: quote it`);
   if (text === 'null' || text === '~') return null;
   if (text === 'true' || text === 'false') return text === 'true';
   if (/^(y|n|yes|no|on|off|true|false|null)$/i.test(text)) {
-    throw new YamlSubsetError(line, `"${text}" is read differently by YAML 1.1 and 1.2 readers: quote it, or write true, false or null`);
+    throw new YamlSubsetError(
+      line,
+      `"${text}" is read differently by YAML 1.1 and 1.2 readers: quote it, or write true, false or null`,
+    );
   }
   if (/^[-+]?0\d+$/.test(text) || /^[-+]?\d+(:[0-5]?\d)+(\.\d*)?$/.test(text)) {
     throw new YamlSubsetError(line, `"${text}" may be read as an octal or sexagesimal number: quote it`);

@@ -7,7 +7,9 @@ const external = { CARAVAN_STORAGE: 'external' };
 
 describe('redisOptions', () => {
   it('connects to the URL host, with its credentials, db and TLS, when no Sentinels are set', () => {
-    const options = redisOptions(loadConfig({ ...external, REDIS_URL: 'rediss://user:p%40ss@cache.internal:6380/3' }).redis);
+    const options = redisOptions(
+      loadConfig({ ...external, REDIS_URL: 'rediss://user:p%40ss@cache.internal:6380/3' }).redis,
+    );
     assert.equal(options.host, 'cache.internal');
     assert.equal(options.port, 6380);
     assert.equal(options.username, 'user');
@@ -43,9 +45,14 @@ describe('redisOptions', () => {
   });
 
   it('reconnects and resends a write refused by a demoted master, and nothing else', () => {
-    const { reconnectOnError } = redisOptions(loadConfig({ ...external, REDIS_SENTINELS: '127.0.0.1:26379' }).redis);
+    const { reconnectOnError } = redisOptions(
+      loadConfig({ ...external, REDIS_SENTINELS: '127.0.0.1:26379' }).redis,
+    );
     assert.ok(reconnectOnError);
     assert.equal(reconnectOnError(new Error("READONLY You can't write against a read only replica.")), 2);
-    assert.equal(reconnectOnError(new Error('WRONGTYPE Operation against a key holding the wrong kind of value')), false);
+    assert.equal(
+      reconnectOnError(new Error('WRONGTYPE Operation against a key holding the wrong kind of value')),
+      false,
+    );
   });
 });
