@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 bash scripts/test-services.sh
 npm run --silent build
 
-mapfile -t specs < <(find dist/libs dist/apps -name '*.spec.js' | sort)
+# dist/test holds specs too: the Helm chart check (test/helm-chart.spec.ts).
+mapfile -t specs < <(find dist/libs dist/apps dist/test -name '*.spec.js' | sort)
 mapfile -t suites < <(find dist/test -name '*.e2e.js' | sort)
 read -r -a storages <<< "${CARAVAN_TEST_STORAGE:-external embedded}"
 

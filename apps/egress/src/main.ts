@@ -8,7 +8,8 @@ const SHUTDOWN_GRACE_MS = 5_000;
 
 /** `npm run start:egress`: the egress proxy that applies the SSRF policy to every outgoing request. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // The proxy never touches stored secrets: it is the one process facing strangers' URLs, so it is not given the key.
+  const config = loadConfig(undefined, { usesEncryptionKey: false });
   const { egress } = config;
   const proxy = new EgressProxyServer({
     guard: egressGuardFrom(egress),

@@ -6,7 +6,7 @@ import { InProcessJobQueue } from './in-process-job-queue';
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS } from './job-handler';
 import { JobQueue } from './job-queue';
 import { QueueName } from './queue-names';
-import { redisOptionsFromUrl } from './redis-connection';
+import { redisOptions } from './redis-connection';
 import { RedisConnection } from './redis-connection.provider';
 
 /** The JobQueue port: BullMQ on Redis, or in memory in the embedded mode (one process, no Redis). */
@@ -31,7 +31,7 @@ export class QueueModule {
       module: QueueModule,
       imports: [
         BullModule.forRoot({
-          connection: redisOptionsFromUrl(config.redis.url),
+          connection: redisOptions(config.redis),
           prefix: config.redis.prefix,
           defaultJobOptions: {
             // Postgres is the record of what is owed; a job is only a nudge. Completed and

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import Redis from 'ioredis';
-import { redisOptionsFromUrl } from './redis-connection';
+import { redisOptions } from './redis-connection';
 
 /**
  * One Redis connection per process for state shared across agents (rate limits, circuit
@@ -13,7 +13,7 @@ export class RedisConnection implements OnApplicationShutdown {
   readonly prefix: string;
 
   constructor(@Inject(CARAVAN_CONFIG) config: CaravanConfig) {
-    this.client = new Redis({ ...redisOptionsFromUrl(config.redis.url), maxRetriesPerRequest: 2, lazyConnect: false });
+    this.client = new Redis({ ...redisOptions(config.redis), maxRetriesPerRequest: 2, lazyConnect: false });
     this.client.on('error', () => undefined); // reconnects by itself; callers see failed commands
     this.prefix = config.redis.prefix;
   }

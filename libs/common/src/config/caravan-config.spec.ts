@@ -159,3 +159,47 @@ describe('loadConfig: egress settings', () => {
     );
   });
 });
+
+describe('loadConfig: Redis Sentinel', () => {
+  it('has no Sentinels by default, and reads host:port lists with the Sentinel port as default', () => {
+    assert.deepEqual(loadConfig({ CARAVAN_STORAGE: 'external' }).redis.sentinels, []);
+    const redis = loadConfig({ CARAVAN_STORAGE: 'external', REDIS_SENTINELS: ' Sentinel-0.Redis:26380 , 10.0.0.7 ,[::1]:5000' }).redis;
+    assert.deepEqual(redis.sentinels, [
+      { host: 'sentinel-0.redis', port: 26380 },
+      { host: '10.0.0.7', port: 26379 },
+      { host: '::1', port: 5000 },
+    ]);
+    assert.equal(redis.sentinelName, 'mymaster');
+    assert.equal(redis.sentinelPassword, null);
+  });
+
+  it('counts Sentinels as a Redis setting: with DATABASE_URL they choose external storage, embedded refuses them', () => {
+    assert.equal(loadConfig({ DATABASE_URL: 'postgres://db/caravan', REDIS_SENTINELS: 'sentinel:26379' }).storage, 'external');
+    assert.throws(() => loadConfig({ REDIS_SENTINELS: 'sentinel:26379' }), /DATABASE_URL is not set/);
+    assert.throws(() => loadConfig({ CARAVAN_STORAGE: 'embedded', REDIS_SENTINELS: 'sentinel:26379' }), /unset DATABASE_URL, REDIS_URL and REDIS_SENTINELS/);
+  });
+
+  it('names each bad Sentinel entry', () => {
+    assert.throws(
+      () => loadConfig({ CARAVAN_STORAGE: 'external', REDIS_SENTINELS: 'ok:26379,bad host:1,sentinel:0,sentinel:99999,::1:26379' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        for (const entry of ['bad host:1', 'sentinel:0', 'sentinel:99999', '::1:26379']) {
+          assert.ok(error.problems.includes(`REDIS_SENTINELS must be host:port pairs separated by commas (got "${entry}")`), entry);
+        }
+        assert.equal(error.problems.length, 4);
+        return true;
+      },
+    );
+  });
+});
+
+describe('loadConfig: the encryption key in production', () => {
+  it('is required of processes that seal secrets, and not of those that never do (egress proxy, migrations)', () => {
+    assert.throws(() => loadConfig({ CARAVAN_ENV: 'production' }), /CARAVAN_ENCRYPTION_KEY is required in production/);
+    const egress = loadConfig({ CARAVAN_ENV: 'production' }, { usesEncryptionKey: false });
+    assert.equal(egress.encryptionKey, null);
+    assert.deepEqual(egress.egress.allowCidrs, [], 'still production defaults');
+    assert.throws(() => loadConfig({ CARAVAN_ENV: 'production', CARAVAN_ENCRYPTION_KEY: 'short' }, { usesEncryptionKey: false }), /at least 32/);
+  });
+});

@@ -22,9 +22,15 @@ export interface CaravanConfig {
     migrate: boolean;
   };
   redis: {
-    /** Unused in embedded mode. */
+    /** Unused in embedded mode. With sentinels, its host is ignored; its credentials, db and TLS still apply. */
     url: string;
     prefix: string;
+    /** REDIS_SENTINELS: when not empty, the master is found through these Sentinels instead of the URL's host. */
+    sentinels: { host: string; port: number }[];
+    /** REDIS_SENTINEL_NAME: the master's name in the Sentinels' configuration. */
+    sentinelName: string;
+    /** REDIS_SENTINEL_PASSWORD: for Sentinels that require a password of their own (`requirepass` in sentinel.conf). */
+    sentinelPassword: string | null;
   };
   api: {
     port: number;
@@ -240,6 +246,22 @@ class EnvReader {
     }
     return hosts;
   }
+
+  /** `host:port,host:port` (`[v6]:port` for IPv6 addresses); the port defaults to `defaultPort`. */
+  hostPortList(name: string, defaultPort: number): { host: string; port: number }[] {
+    const entries: { host: string; port: number }[] = [];
+    for (const entry of this.list(name, [])) {
+      const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(entry);
+      const host = (match?.[1] ?? match?.[2] ?? '').toLowerCase();
+      const port = match?.[3] === undefined ? defaultPort : Number(match[3]);
+      if (!match || !(isIP(host) || HOST_NAME.test(host)) || port < 1 || port > 65535) {
+        this.problems.push(`${name} must be host:port pairs separated by commas (got "${entry}")`);
+        continue;
+      }
+      entries.push({ host, port });
+    }
+    return entries;
+  }
 }
 
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?)*$/;
@@ -270,11 +292,19 @@ export function redactUrl(value: string): string {
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/caravan';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
 
+export interface LoadConfigOptions {
+  /**
+   * False for processes that never seal or open a stored secret (the egress proxy, the migration
+   * command): production does not require CARAVAN_ENCRYPTION_KEY of them, so they need not be given it.
+   */
+  usesEncryptionKey?: boolean;
+}
+
 /**
  * The one place that reads the environment. Throws ConfigError naming every bad variable,
  * so a process stops at boot instead of failing on first use.
  */
-export function loadConfig(env: Env = process.env): CaravanConfig {
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): CaravanConfig {
   const read = new EnvReader(env);
   const caravanEnv = read.oneOf('CARAVAN_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = caravanEnv === 'production';
@@ -299,6 +329,9 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
     redis: {
       url: embedded ? '' : read.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
       prefix: read.string('CARAVAN_REDIS_PREFIX', 'caravan'),
+      sentinels: embedded ? [] : read.hostPortList('REDIS_SENTINELS', 26379),
+      sentinelName: read.string('REDIS_SENTINEL_NAME', 'mymaster'),
+      sentinelPassword: read.raw('REDIS_SENTINEL_PASSWORD') ?? null,
     },
     api: {
       port: apiPort,
@@ -340,7 +373,7 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
     logLevel: read.oneOf('CARAVAN_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
   };
 
-  if (production && !config.encryptionKey && !read.raw('CARAVAN_ENCRYPTION_KEY')) {
+  if (production && options.usesEncryptionKey !== false && !config.encryptionKey && !read.raw('CARAVAN_ENCRYPTION_KEY')) {
     read.problems.push('CARAVAN_ENCRYPTION_KEY is required in production (32+ characters, e.g. `openssl rand -base64 32`)');
   }
   if (read.problems.length > 0) throw new ConfigError(read.problems);
@@ -355,12 +388,13 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
  */
 function storageMode(read: EnvReader, production: boolean): StorageMode {
   const database = read.raw('DATABASE_URL') !== undefined;
-  const redis = read.raw('REDIS_URL') !== undefined;
+  // Sentinels name a Redis as much as a URL does (the URL then only adds credentials and the db).
+  const redis = read.raw('REDIS_URL') !== undefined || read.raw('REDIS_SENTINELS') !== undefined;
   const chosen = read.raw('CARAVAN_STORAGE');
   if (chosen !== undefined) {
     const mode = read.oneOf('CARAVAN_STORAGE', ['external', 'embedded'] as const, 'external');
     if (mode === 'embedded' && (database || redis)) {
-      read.problems.push('CARAVAN_STORAGE=embedded uses no PostgreSQL or Redis: unset DATABASE_URL and REDIS_URL');
+      read.problems.push('CARAVAN_STORAGE=embedded uses no PostgreSQL or Redis: unset DATABASE_URL, REDIS_URL and REDIS_SENTINELS');
     }
     return mode;
   }

@@ -5,7 +5,8 @@ import { ensureDatabaseExists, runPendingMigrations } from '../migration-runner'
 
 /** `npm run migration:run`: applies pending migrations and exits. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // No migration reads or writes sealed secrets, so a migration job runs with the database URL alone.
+  const config = loadConfig(undefined, { usesEncryptionKey: false });
   // The embedded mode applies migrations at every start.
   requireExternalStorage(config, 'migration command');
   await ensureDatabaseExists(config.database.url);

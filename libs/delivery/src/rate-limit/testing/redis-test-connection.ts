@@ -7,7 +7,8 @@ export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** A connection to the test Redis under a key prefix of its own, so runs and suites never share keys. */
 export function redisTestConnection(): RedisConnection {
-  const config = { redis: { url: TEST_REDIS_URL, prefix: `caravan-test-${randomUUID()}` } } as CaravanConfig;
+  const redis: CaravanConfig['redis'] = { url: TEST_REDIS_URL, prefix: `caravan-test-${randomUUID()}`, sentinels: [], sentinelName: 'mymaster', sentinelPassword: null };
+  const config = { redis } as CaravanConfig;
   return new RedisConnection(config);
 }
 
