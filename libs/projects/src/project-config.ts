@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_CONFIG, definedFields, mergeRetryConfig, RetryConfig } from '@caravan/common';
+import { DEFAULT_RETRY_CONFIG, definedFields, InvalidInputError, mergeRetryConfig, RetryConfig } from '@caravan/common';
 
 export type SignatureScheme = 'simple' | 'advanced' | 'standard-webhooks';
 export const SIGNATURE_SCHEMES: SignatureScheme[] = ['simple', 'advanced', 'standard-webhooks'];
@@ -31,6 +31,18 @@ export interface CircuitBreakerConfig {
   consecutive_failure_threshold: number;
 }
 
+/**
+ * How many days the purge keeps events and finished deliveries; null follows the instance default
+ * (CARAVAN_RETENTION_DAYS), so an operator's change reaches every project that never chose.
+ * A delivery never outlives its event: the purge keeps deliveries at most events_days.
+ */
+export interface RetentionConfig {
+  events_days: number | null;
+  deliveries_days: number | null;
+}
+
+export const DEFAULT_RETENTION_CONFIG: RetentionConfig = { events_days: null, deliveries_days: null };
+
 /** A project's settings as stored and returned: every field present. */
 export interface ProjectConfig {
   signature: SignatureConfig;
@@ -40,6 +52,7 @@ export interface ProjectConfig {
   circuit_breaker: CircuitBreakerConfig;
   disable_endpoint_on_failure: boolean;
   idempotency_window_seconds: number;
+  retention: RetentionConfig;
 }
 
 export const DEFAULT_SIGNATURE_CONFIG: SignatureConfig = {
@@ -66,6 +79,7 @@ export const DEFAULT_PROJECT_CONFIG: ProjectConfig = {
   circuit_breaker: DEFAULT_CIRCUIT_BREAKER_CONFIG,
   disable_endpoint_on_failure: true,
   idempotency_window_seconds: 24 * 3600,
+  retention: DEFAULT_RETENTION_CONFIG,
 };
 
 export interface ProjectConfigPatch {
@@ -75,6 +89,7 @@ export interface ProjectConfigPatch {
   circuit_breaker?: Partial<CircuitBreakerConfig>;
   disable_endpoint_on_failure?: boolean;
   idempotency_window_seconds?: number;
+  retention?: Partial<RetentionConfig>;
 }
 
 /**
@@ -90,5 +105,18 @@ export function resolveProjectConfig(base: Partial<ProjectConfig> | undefined, p
     circuit_breaker: { ...DEFAULT_CIRCUIT_BREAKER_CONFIG, ...current.circuit_breaker, ...definedFields(patch?.circuit_breaker) },
     disable_endpoint_on_failure: patch?.disable_endpoint_on_failure ?? current.disable_endpoint_on_failure,
     idempotency_window_seconds: patch?.idempotency_window_seconds ?? current.idempotency_window_seconds,
+    retention: mergeRetention(current.retention, patch?.retention),
   };
+}
+
+function mergeRetention(current: RetentionConfig, patch: Partial<RetentionConfig> | undefined): RetentionConfig {
+  const merged = { ...DEFAULT_RETENTION_CONFIG, ...current, ...definedFields(patch) };
+  // Checked on the merged result: a patch of one field must agree with the other one stored.
+  if (patch && merged.events_days !== null && merged.deliveries_days !== null && merged.deliveries_days > merged.events_days) {
+    throw new InvalidInputError(
+      `deliveries_days (${merged.deliveries_days}) must not exceed events_days (${merged.events_days}): deleting an event deletes its deliveries`,
+      'config.retention.deliveries_days',
+    );
+  }
+  return merged;
 }

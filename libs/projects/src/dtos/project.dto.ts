@@ -110,6 +110,34 @@ export class CircuitBreakerConfigDto {
   consecutive_failure_threshold?: number;
 }
 
+export class RetentionConfigDto {
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    example: 30,
+    description: 'Days events are kept (an event with a delivery still pending is kept until it settles); null: CARAVAN_RETENTION_DAYS.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  events_days?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    example: 7,
+    description: 'Days finished deliveries and their attempts are kept, at most events_days; null: CARAVAN_RETENTION_DAYS.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  deliveries_days?: number | null;
+}
+
 export class ProjectConfigDto {
   @ApiPropertyOptional({ type: SignatureConfigDto })
   @IsOptional()
@@ -146,6 +174,12 @@ export class ProjectConfigDto {
   @Min(1)
   @Max(30 * 86400)
   idempotency_window_seconds?: number;
+
+  @ApiPropertyOptional({ type: RetentionConfigDto, description: 'What the periodic purge keeps.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetentionConfigDto)
+  retention?: RetentionConfigDto;
 }
 
 export class CreateProjectDto {
