@@ -32,23 +32,27 @@ export class ScheduledTaskRepository {
    * One statement: exactly one of any number of concurrent callers gets the row (the others wait
    * on its row lock, then see next_run_at in the future and update nothing), and only when the
    * task is due and no live run holds its lease. The `task` CTE reads the row as it was before,
-   * so a caller that lost learns when to try again.
+   * so a caller that lost learns when to try again. A task is due at next_run_at, or one of the
+   * caller's intervals after the last start, so a shortened interval applies at once instead of
+   * after the due time the old one set.
    */
   async claim(name: string, token: string, intervalMs: number, leaseMs: number, runner: string): Promise<Claim> {
     const rows: { claimed: number; due_at: Date; now: Date; abandoned: boolean }[] = await this.db.query(
       `WITH task AS (
-         SELECT next_run_at, leased_until, last_outcome FROM scheduled_tasks WHERE name = $1
+         SELECT next_run_at, leased_until, last_outcome, last_started_at FROM scheduled_tasks WHERE name = $1
        ), claimed AS (
          UPDATE scheduled_tasks
             SET next_run_at = now() + $3 * interval '1 millisecond',
                 lease_token = $2, leased_until = now() + $4 * interval '1 millisecond',
                 run_count = run_count + 1, last_runner = $5, last_outcome = 'running', last_started_at = now(),
                 last_finished_at = NULL, last_duration_ms = NULL, last_report = NULL, last_error = NULL
-          WHERE name = $1 AND next_run_at <= now() AND (leased_until IS NULL OR leased_until <= now())
+          WHERE name = $1
+            AND (next_run_at <= now() OR last_started_at <= now() - $3 * interval '1 millisecond')
+            AND (leased_until IS NULL OR leased_until <= now())
          RETURNING name
        )
        SELECT (SELECT count(*) FROM claimed)::int AS claimed,
-              greatest(task.next_run_at, task.leased_until) AS due_at,
+              greatest(least(task.next_run_at, task.last_started_at + $3 * interval '1 millisecond'), task.leased_until) AS due_at,
               now() AS now,
               task.last_outcome = 'running' AS abandoned
          FROM task`,
