@@ -44,7 +44,7 @@ export class Scheduler {
 
   private async begin(task: ScheduledTask): Promise<void> {
     try {
-      await this.tasks.ensure(task.name, task.dueAtStart ?? false);
+      await this.tasks.ensure(task.name, { dueNow: task.dueAtStart ?? false, soleProcess: this.config.storage === 'embedded' });
     } catch (error) {
       this.logger.warn(`scheduled task ${task.name} not registered (${String(error)}); trying again`);
       this.later(task, Math.min(task.intervalMs, 5000));

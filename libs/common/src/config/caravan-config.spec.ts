@@ -161,7 +161,7 @@ describe('loadConfig: egress settings', () => {
 
   it('reads retention and scheduler settings, with defaults of 30 days, hourly purges of 1000-row batches', () => {
     assert.deepEqual(loadConfig({}).retention, { defaultDays: 30, intervalMs: 3_600_000, batchSize: 1000 });
-    assert.equal(loadConfig({}).scheduler.leaseMs, 60_000);
+    assert.equal(loadConfig({}).scheduler.leaseMs, 30_000);
     const set = loadConfig({ CARAVAN_RETENTION_DAYS: '7', CARAVAN_RETENTION_INTERVAL_SECONDS: '0.5', CARAVAN_RETENTION_BATCH_SIZE: '5', CARAVAN_SCHEDULER_LEASE_SECONDS: '2' });
     assert.deepEqual(set.retention, { defaultDays: 7, intervalMs: 500, batchSize: 5 });
     assert.equal(set.scheduler.leaseMs, 2000);

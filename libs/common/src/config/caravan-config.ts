@@ -333,7 +333,7 @@ export function loadConfig(env: Env = process.env): CaravanConfig {
       batchSize: read.int('CARAVAN_RETENTION_BATCH_SIZE', 1000, 1, 100_000),
     },
     scheduler: {
-      leaseMs: read.seconds('CARAVAN_SCHEDULER_LEASE_SECONDS', 60, 1, 3600),
+      leaseMs: read.seconds('CARAVAN_SCHEDULER_LEASE_SECONDS', 30, 1, 3600),
     },
     egress: {
       port: read.int('CARAVAN_EGRESS_PORT', 4750, 0, 65535),

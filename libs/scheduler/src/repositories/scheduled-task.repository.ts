@@ -19,11 +19,19 @@ export type RunOutcome = 'succeeded' | 'failed';
 export class ScheduledTaskRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Creates the task's row, due at once, unless it exists; `dueNow` makes an existing row due too. */
-  async ensure(name: string, dueNow: boolean): Promise<void> {
+  /**
+   * Creates the task's row, due at once, unless it exists. `dueNow` makes an existing row due too;
+   * `soleProcess` (the embedded mode, where the data directory's lock admits one process) drops a
+   * lease left by a process that died, which would otherwise hold the task until it expired.
+   */
+  async ensure(name: string, options: { dueNow: boolean; soleProcess: boolean }): Promise<void> {
+    const updates = [
+      ...(options.dueNow ? ['next_run_at = least(scheduled_tasks.next_run_at, now())'] : []),
+      ...(options.soleProcess ? ['lease_token = NULL', 'leased_until = NULL'] : []),
+    ];
     await this.db.query(
       `INSERT INTO scheduled_tasks (name) VALUES ($1)
-       ON CONFLICT (name) DO ${dueNow ? 'UPDATE SET next_run_at = least(scheduled_tasks.next_run_at, now())' : 'NOTHING'}`,
+       ON CONFLICT (name) DO ${updates.length ? `UPDATE SET ${updates.join(', ')}` : 'NOTHING'}`,
       [name],
     );
   }
