@@ -50,6 +50,7 @@ export abstract class TestCaravan {
       CARAVAN_SWEEP_INTERVAL_SECONDS: '0.5',
       CARAVAN_SWEEP_GRACE_SECONDS: '1',
       CARAVAN_QUEUE_LOCK_SECONDS: '2',
+      CARAVAN_SCHEDULER_LEASE_SECONDS: '2',
       CARAVAN_SOURCE_REFRESH_SECONDS: '0.5',
       ...env,
     };

@@ -4,10 +4,11 @@ import { DeliveryModule } from '@caravan/delivery';
 import { HealthModule } from '@caravan/health';
 import { MetaEventsModule } from '@caravan/meta-events';
 import { RetentionModule } from '@caravan/retention';
+import { SchedulerModule } from '@caravan/scheduler';
 import { SourcesModule } from '@caravan/sources';
 import { BrokerSupervisor } from './broker-supervisor';
 import { configuredProcessors } from './processors/processors';
-import { Sweeper } from './sweeper';
+import { ScheduledJobs } from './scheduled-jobs';
 
 /** The data plane: queue processors and periodic jobs. Needs the infrastructure modules beside it. */
 @Module({})
@@ -15,8 +16,8 @@ export class AgentModule {
   static forRoot(config: CaravanConfig): DynamicModule {
     return {
       module: AgentModule,
-      imports: [DeliveryModule, MetaEventsModule, SourcesModule, RetentionModule, HealthModule],
-      providers: [...configuredProcessors(config), Sweeper, BrokerSupervisor],
+      imports: [DeliveryModule, MetaEventsModule, SourcesModule, RetentionModule, SchedulerModule, HealthModule],
+      providers: [...configuredProcessors(config), ScheduledJobs, BrokerSupervisor],
     };
   }
 }

@@ -30,4 +30,22 @@ describe('project config', () => {
     const stored = { signature: DEFAULT_PROJECT_CONFIG.signature, retry: DEFAULT_PROJECT_CONFIG.retry } as never;
     assert.deepEqual(resolveProjectConfig(stored, undefined), DEFAULT_PROJECT_CONFIG);
   });
+
+  it('keeps retention on the instance default until a project chooses, and back with null', () => {
+    assert.deepEqual(DEFAULT_PROJECT_CONFIG.retention, { events_days: null, deliveries_days: null });
+    const chosen = resolveProjectConfig(undefined, { retention: { events_days: 90, deliveries_days: 14 } });
+    assert.deepEqual(chosen.retention, { events_days: 90, deliveries_days: 14 });
+    assert.deepEqual(resolveProjectConfig(chosen, { retention: { deliveries_days: 30 } }).retention, { events_days: 90, deliveries_days: 30 });
+    assert.deepEqual(resolveProjectConfig(chosen, { retention: { events_days: null } }).retention, { events_days: null, deliveries_days: 14 });
+  });
+
+  it('refuses deliveries_days above events_days, also against the stored value, naming the field', () => {
+    assert.throws(
+      () => resolveProjectConfig(undefined, { retention: { events_days: 7, deliveries_days: 8 } }),
+      (error: any) => error.status === 400 && error.field === 'config.retention.deliveries_days',
+    );
+    const stored = resolveProjectConfig(undefined, { retention: { events_days: 10 } });
+    assert.throws(() => resolveProjectConfig(stored, { retention: { deliveries_days: 11 } }), /must not exceed events_days \(10\)/);
+    assert.doesNotThrow(() => resolveProjectConfig(stored, { retention: { deliveries_days: 10 } }));
+  });
 });

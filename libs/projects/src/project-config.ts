@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY_CONFIG, definedFields, mergeRetryConfig, RetryConfig } from '@caravan/common';
+import { DEFAULT_RETRY_CONFIG, definedFields, InvalidInputError, mergeRetryConfig, RetryConfig } from '@caravan/common';
 
 export type SignatureScheme = 'simple' | 'advanced' | 'standard-webhooks';
 export const SIGNATURE_SCHEMES: SignatureScheme[] = ['simple', 'advanced', 'standard-webhooks'];
@@ -57,7 +57,19 @@ export interface MetaEventsConfig {
   secret: string | null;
 }
 
-/** A project's settings as stored: every field present. */
+/**
+ * How many days the purge keeps events and finished deliveries; null follows the instance default
+ * (CARAVAN_RETENTION_DAYS), so an operator's change reaches every project that never chose.
+ * A delivery never outlives its event: the purge keeps deliveries at most events_days.
+ */
+export interface RetentionConfig {
+  events_days: number | null;
+  deliveries_days: number | null;
+}
+
+export const DEFAULT_RETENTION_CONFIG: RetentionConfig = { events_days: null, deliveries_days: null };
+
+/** A project's settings as stored and returned: every field present. */
 export interface ProjectConfig {
   signature: SignatureConfig;
   retry: RetryConfig;
@@ -67,6 +79,7 @@ export interface ProjectConfig {
   disable_endpoint_on_failure: boolean;
   idempotency_window_seconds: number;
   meta_events: MetaEventsConfig;
+  retention: RetentionConfig;
 }
 
 export const DEFAULT_SIGNATURE_CONFIG: SignatureConfig = {
@@ -94,6 +107,7 @@ export const DEFAULT_PROJECT_CONFIG: ProjectConfig = {
   disable_endpoint_on_failure: true,
   idempotency_window_seconds: 24 * 3600,
   meta_events: { enabled: false, url: null, event_types: META_EVENT_TYPES, secret: null },
+  retention: DEFAULT_RETENTION_CONFIG,
 };
 
 export interface ProjectConfigPatch {
@@ -105,6 +119,7 @@ export interface ProjectConfigPatch {
   idempotency_window_seconds?: number;
   /** `secret`, when given, is already sealed. */
   meta_events?: Partial<MetaEventsConfig>;
+  retention?: Partial<RetentionConfig>;
 }
 
 /**
@@ -121,6 +136,7 @@ export function resolveProjectConfig(base: Partial<ProjectConfig> | undefined, p
     disable_endpoint_on_failure: patch?.disable_endpoint_on_failure ?? current.disable_endpoint_on_failure,
     idempotency_window_seconds: patch?.idempotency_window_seconds ?? current.idempotency_window_seconds,
     meta_events: resolveMetaEventsConfig(current.meta_events, patch?.meta_events),
+    retention: mergeRetention(current.retention, patch?.retention),
   };
 }
 
@@ -132,4 +148,16 @@ function resolveMetaEventsConfig(current: Partial<MetaEventsConfig> | undefined,
 /** Whether meta events of this type go out: a check on the config in hand, so free on hot paths. */
 export function wantsMetaEvent(config: ProjectConfig, type: MetaEventType): boolean {
   return config.meta_events.enabled && config.meta_events.url !== null && config.meta_events.event_types.includes(type);
+}
+
+function mergeRetention(current: RetentionConfig, patch: Partial<RetentionConfig> | undefined): RetentionConfig {
+  const merged = { ...DEFAULT_RETENTION_CONFIG, ...current, ...definedFields(patch) };
+  // Checked on the merged result: a patch of one field must agree with the other one stored.
+  if (patch && merged.events_days !== null && merged.deliveries_days !== null && merged.deliveries_days > merged.events_days) {
+    throw new InvalidInputError(
+      `deliveries_days (${merged.deliveries_days}) must not exceed events_days (${merged.events_days}): deleting an event deletes its deliveries`,
+      'config.retention.deliveries_days',
+    );
+  }
+  return merged;
 }

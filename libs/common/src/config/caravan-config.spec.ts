@@ -158,6 +158,25 @@ describe('loadConfig: egress settings', () => {
       },
     );
   });
+
+  it('reads retention and scheduler settings, with defaults of 30 days, hourly purges of 1000-row batches', () => {
+    assert.deepEqual(loadConfig({}).retention, { defaultDays: 30, intervalMs: 3_600_000, batchSize: 1000 });
+    assert.equal(loadConfig({}).scheduler.leaseMs, 30_000);
+    const set = loadConfig({ CARAVAN_RETENTION_DAYS: '7', CARAVAN_RETENTION_INTERVAL_SECONDS: '0.5', CARAVAN_RETENTION_BATCH_SIZE: '5', CARAVAN_SCHEDULER_LEASE_SECONDS: '2' });
+    assert.deepEqual(set.retention, { defaultDays: 7, intervalMs: 500, batchSize: 5 });
+    assert.equal(set.scheduler.leaseMs, 2000);
+    assert.throws(
+      () => loadConfig({ CARAVAN_RETENTION_DAYS: '0', CARAVAN_RETENTION_BATCH_SIZE: '1.5', CARAVAN_RETENTION_INTERVAL_SECONDS: 'hourly' }),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(
+          error.problems.map((problem) => problem.split(' ')[0]),
+          ['CARAVAN_RETENTION_DAYS', 'CARAVAN_RETENTION_INTERVAL_SECONDS', 'CARAVAN_RETENTION_BATCH_SIZE'],
+        );
+        return true;
+      },
+    );
+  });
 });
 
 describe('loadConfig: Redis Sentinel', () => {

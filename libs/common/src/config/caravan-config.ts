@@ -49,6 +49,18 @@ export interface CaravanConfig {
     /** How often the agent compares its broker consumers with the sources table. */
     sourceRefreshMs: number;
   };
+  retention: {
+    /** Days events and deliveries are kept when a project's `config.retention` does not say. */
+    defaultDays: number;
+    /** How often the purge runs, once per deployment. */
+    intervalMs: number;
+    /** Rows per delete statement, so no purge statement holds its locks for long. */
+    batchSize: number;
+  };
+  scheduler: {
+    /** A run whose agent stops renewing its lease for this long is taken as dead, and its task may run again. */
+    leaseMs: number;
+  };
   egress: {
     port: number;
     /** Where the agent sends deliveries through (part B); null sends them directly. */
@@ -347,6 +359,14 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       sweepGraceMs: read.seconds('CARAVAN_SWEEP_GRACE_SECONDS', 15, 0, 3600),
       queueLockMs: read.seconds('CARAVAN_QUEUE_LOCK_SECONDS', 30, 1, 3600),
       sourceRefreshMs: read.seconds('CARAVAN_SOURCE_REFRESH_SECONDS', 5, 0.1, 3600),
+    },
+    retention: {
+      defaultDays: read.int('CARAVAN_RETENTION_DAYS', 30, 1, 36500),
+      intervalMs: read.seconds('CARAVAN_RETENTION_INTERVAL_SECONDS', 3600, 0.1, 7 * 86400),
+      batchSize: read.int('CARAVAN_RETENTION_BATCH_SIZE', 1000, 1, 100_000),
+    },
+    scheduler: {
+      leaseMs: read.seconds('CARAVAN_SCHEDULER_LEASE_SECONDS', 30, 1, 3600),
     },
     egress: {
       port: read.int('CARAVAN_EGRESS_PORT', 4750, 0, 65535),

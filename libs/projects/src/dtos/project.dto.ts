@@ -154,6 +154,34 @@ export class MetaEventsConfigDto {
   event_types?: MetaEventType[];
 }
 
+export class RetentionConfigDto {
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    example: 30,
+    description: 'Days events are kept (an event with a delivery still pending is kept until it settles); null: CARAVAN_RETENTION_DAYS.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  events_days?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    example: 7,
+    description: 'Days finished deliveries and their attempts are kept, at most events_days; null: CARAVAN_RETENTION_DAYS.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  deliveries_days?: number | null;
+}
+
 export class ProjectConfigDto {
   @ApiPropertyOptional({ type: SignatureConfigDto })
   @IsOptional()
@@ -196,6 +224,12 @@ export class ProjectConfigDto {
   @ValidateNested()
   @Type(() => MetaEventsConfigDto)
   meta_events?: MetaEventsConfigDto;
+
+  @ApiPropertyOptional({ type: RetentionConfigDto, description: 'What the periodic purge keeps.' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetentionConfigDto)
+  retention?: RetentionConfigDto;
 }
 
 export class CreateProjectDto {
