@@ -15,3 +15,7 @@ export * from './batching/row-by-row';
 export * from './cache/recent-values';
 export * from './lifecycle/cleanup-stack';
 export * from './lifecycle/interruption';
+export * from './telemetry/caravan-logger';
+export * from './telemetry/metrics';
+export * from './telemetry/trace-context';
+export * from './telemetry/tracing';

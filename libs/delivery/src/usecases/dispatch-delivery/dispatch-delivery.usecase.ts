@@ -13,6 +13,7 @@ import { DeliveryAttempt } from '../../entities/delivery-attempt.entity';
 import { HttpSender, SendResult } from '../../http/http-sender';
 import { ClaimedDelivery, DeliveryOutcome, DeliveryRepository } from '../../repositories/delivery.repository';
 import { RetryPolicy } from '../../retry/retry-policy';
+import { recordAttemptTelemetry, recordUnsendableTelemetry } from '../../telemetry/attempt-telemetry';
 
 export type DispatchResult = 'sent' | 'not-due' | 'endpoint-not-active' | 'endpoint-gone' | 'claim-lost';
 
@@ -116,6 +117,7 @@ export class DispatchDelivery {
       mergeRetryConfig(mergeRetryConfig(project.config.retry, endpoint.retry), subscription?.retry),
     );
     const outcome = decideOutcome(result, claimed.attemptCount, policy);
+    recordAttemptTelemetry(event, claimed.attemptCount, result, outcome);
     const recorded = await this.deliveries.recordAttempt(
       claimed,
       toAttempt(claimed, request, result),
@@ -123,7 +125,7 @@ export class DispatchDelivery {
     );
     if (!recorded) return 'claim-lost';
 
-    if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome);
+    if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome, job.traceparent);
     await this.judgeEndpoint(endpoint, outcome, breakerSettings, project.config.disable_endpoint_on_failure);
     return 'sent';
   }
@@ -144,6 +146,7 @@ export class DispatchDelivery {
       lastStatusCode: null,
       lastError: error,
     };
+    recordUnsendableTelemetry();
     return (await this.deliveries.recordAttempt(claimed, attempt, outcome)) ? 'sent' : 'claim-lost';
   }
 
@@ -173,6 +176,7 @@ export class DispatchDelivery {
     claimed: ClaimedDelivery,
     endpoint: Endpoint,
     outcome: DeliveryOutcome,
+    traceparent: string | undefined,
   ): Promise<void> {
     const job = {
       projectId: claimed.projectId,
@@ -180,6 +184,8 @@ export class DispatchDelivery {
       endpointId: endpoint.id,
       attempt: claimed.attemptCount + 1,
       delayMs: outcome.nextAttemptAt.getTime() - Date.now(),
+      // The first attempt's parent: every attempt of a delivery is a sibling in the event's trace.
+      traceparent,
     };
     // The retry is already recorded as due in Postgres; if Redis is unreachable the sweeper sends it.
     await this.queue.deliver([job]).catch((error: unknown) => {
