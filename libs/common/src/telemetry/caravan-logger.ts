@@ -75,7 +75,7 @@ export class CaravanLogger implements LoggerService {
     if (context) fields.context = context;
     if (stack) fields.stack = redactText(stack);
     if (message instanceof Error) {
-      fields.err = { type: message.name, message: redactText(message.message), stack: redactText(message.stack ?? '') };
+      fields.error = { type: message.name, message: redactText(message.message), stack: redactText(message.stack ?? '') };
       this.logger[level](fields, redactText(message.message));
     } else if (typeof message === 'object' && message !== null) {
       fields.data = message;

@@ -54,6 +54,8 @@ export async function startTracing(config: CaravanConfig, options: TracingOption
   const exporter = options.exporter ?? new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: url! });
   sdk = new NodeSDK({
     serviceName: config.telemetry.serviceName ?? options.serviceName,
+    // Host and process attributes resolve asynchronously, which holds back a test's synchronous export.
+    autoDetectResources: !options.exporter,
     // A test sees each span as it ends; production batches (OTEL_BSP_* tune it).
     spanProcessors: [options.exporter ? new tracingBase.SimpleSpanProcessor(exporter) : new tracingBase.BatchSpanProcessor(exporter)],
     // Metrics are prom-client's at /metrics and logs are pino's on stdout: the SDK must not start its own.
