@@ -1,7 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { SpanAttribute, SpanKind, SpanStatusCode, startSpanAround, tracingEnabled } from '@caravan/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Observable } from 'rxjs';
+import { Observable, Subscription } from 'rxjs';
+
+const UNTRACED = /^\/(health|metrics)(\/|$)/;
 
 /**
  * One server span per API request, the root of the traces that follow an event (ingest, routing,
@@ -15,9 +17,12 @@ export class RequestTracingInterceptor implements NestInterceptor {
     const request = execution.switchToHttp().getRequest<FastifyRequest>();
     const reply = execution.switchToHttp().getResponse<FastifyReply>();
     const route = request.routeOptions?.url ?? request.url.split('?')[0];
+    // Probes and scrapes every few seconds would bury the traces worth reading.
+    if (UNTRACED.test(route)) return next.handle();
     const traceparent = request.headers.traceparent;
     const params = request.params as Record<string, string> | undefined;
     return new Observable((subscriber) => {
+      let subscription: Subscription | undefined;
       const span = startSpanAround(
         `${request.method} ${route}`,
         {
@@ -30,7 +35,7 @@ export class RequestTracingInterceptor implements NestInterceptor {
           },
         },
         // The handler runs when subscribed, so it and all it awaits run inside the span.
-        () => next.handle().subscribe(subscriber),
+        () => (subscription = next.handle().subscribe(subscriber)),
       );
       // Ended when the answer is sent, with the status the error filter chose when the handler failed.
       reply.raw.once('close', () => {
@@ -38,6 +43,7 @@ export class RequestTracingInterceptor implements NestInterceptor {
         if (reply.raw.statusCode >= 500) span?.setStatus({ code: SpanStatusCode.ERROR });
         span?.end();
       });
+      return () => subscription?.unsubscribe();
     });
   }
 }
