@@ -1,9 +1,10 @@
-import { ConfigError, loadConfig, requireExternalStorage } from '@caravan/common';
+import { ConfigError, loadConfig, requireExternalStorage, startTracing } from '@caravan/common';
 import { startAgent } from './start-agent';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   requireExternalStorage(config, 'agent');
+  await startTracing(config, { serviceName: 'caravan-agent' });
   const agent = await startAgent(config);
   console.log(`Caravan agent running; health: ${agent.url}/health/ready`);
 }

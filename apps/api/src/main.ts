@@ -1,9 +1,10 @@
-import { ConfigError, loadConfig, requireExternalStorage } from '@caravan/common';
+import { ConfigError, loadConfig, requireExternalStorage, startTracing } from '@caravan/common';
 import { describeApi, startApi } from './start-api';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   requireExternalStorage(config, 'api');
+  await startTracing(config, { serviceName: 'caravan-api' });
   const api = await startApi(config);
   console.log(describeApi(api));
 }

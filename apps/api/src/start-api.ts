@@ -9,6 +9,7 @@ import { ApiModule } from './api.module';
 import { AllErrorsFilter } from './errors/all-errors.filter';
 import { createValidationPipe } from './errors/validation';
 import { captureRawBodies, limitIngestBodies } from './ingest/request-bodies';
+import { RequestTracingInterceptor } from './telemetry/request-tracing.interceptor';
 
 export interface RunningApi {
   app: NestFastifyApplication;
@@ -39,6 +40,7 @@ export async function startApi(
   limitIngestBodies(app);
   app.useGlobalFilters(new AllErrorsFilter());
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new RequestTracingInterceptor());
   // A caller that must close more after the app (the embedded database) handles signals itself.
   if (options.closeOnSignals) app.enableShutdownHooks();
 

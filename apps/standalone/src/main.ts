@@ -1,4 +1,4 @@
-import { CaravanConfig, ConfigError, loadConfig } from '@caravan/common';
+import { CaravanConfig, ConfigError, loadConfig, startTracing } from '@caravan/common';
 import { DataDirLockedError, EmbeddedPostgres } from '@caravan/database';
 import { AgentModule } from '../../agent/src/agent.module';
 import { RunningApi, startApi } from '../../api/src/start-api';
@@ -7,6 +7,7 @@ import { startupBanner } from './startup-banner';
 /** `npm start`: the api and the agent in one process; with no DATABASE_URL and REDIS_URL, on embedded storage. */
 async function main(): Promise<void> {
   const loaded = loadConfig();
+  await startTracing(loaded, { serviceName: 'caravan' });
   if (loaded.storage === 'external') {
     const api = await startApi(loaded, [AgentModule.forRoot(loaded)]);
     console.log(startupBanner(loaded, api));

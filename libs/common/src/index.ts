@@ -16,3 +16,7 @@ export * from './cache/recent-values';
 export * from './lifecycle/cleanup-stack';
 export * from './lifecycle/interruption';
 export * from './regex/regex-star-height';
+export * from './telemetry/caravan-logger';
+export * from './telemetry/metrics';
+export * from './telemetry/trace-context';
+export * from './telemetry/tracing';

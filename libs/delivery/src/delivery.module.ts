@@ -34,6 +34,7 @@ import { RouteEvent } from './usecases/route-event/route-event.usecase';
 import { RunBatchRetry } from './usecases/run-batch-retry/run-batch-retry.usecase';
 import { StartBatchRetry } from './usecases/start-batch-retry/start-batch-retry.usecase';
 import { SweepPendingWork } from './usecases/sweep-pending-work/sweep-pending-work.usecase';
+import { BreakerMetrics } from './telemetry/breaker-metrics';
 
 const USE_CASES = [
   DispatchDelivery,
@@ -93,7 +94,7 @@ const STATE_STORES: Provider[] = [
     ProjectsModule,
     SubscriptionsModule,
   ],
-  providers: [DeliveryRepository, HttpSender, CircuitBreaker, ...STATE_STORES, ...INTERNAL, ...USE_CASES],
+  providers: [DeliveryRepository, HttpSender, CircuitBreaker, BreakerMetrics, ...STATE_STORES, ...INTERNAL, ...USE_CASES],
   exports: USE_CASES,
 })
 export class DeliveryModule {}

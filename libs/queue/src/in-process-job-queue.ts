@@ -13,6 +13,8 @@ interface Entry {
   progress: unknown;
   failures: number;
   timer?: NodeJS.Timeout;
+  /** When it last became due: how long it has waited for a worker, for the queue metrics. */
+  dueSince?: number;
 }
 
 /** One queue: jobs by id (so an id queued twice runs once), a FIFO of those due, and timers for the rest. */
@@ -79,7 +81,13 @@ class Lane {
     }
   }
 
+  /** When the job that has waited longest for a worker became due; null when none waits. */
+  oldestDueSince(): number | null {
+    return this.head < this.due.length ? (this.due[this.head].dueSince ?? null) : null;
+  }
+
   private enqueueDue(entry: Entry): void {
+    entry.dueSince = Date.now();
     this.due.push(entry);
     this.pump();
   }
@@ -155,6 +163,10 @@ export class InProcessJobQueue extends JobQueue implements BeforeApplicationShut
 
   counts(queue: QueueName): { waiting: number; delayed: number; active: number } {
     return this.lanes[queue].counts();
+  }
+
+  oldestDueSince(queue: QueueName): number | null {
+    return this.lanes[queue].oldestDueSince();
   }
 
   async routeEvents(jobs: RouteEventJob[]): Promise<void> {

@@ -10,12 +10,21 @@ export enum QueueName {
   MetaEvents = 'meta-events',
 }
 
-export interface RouteEventJob {
+/**
+ * What ties a job to the trace of the request that caused it: the W3C `traceparent` of the span that
+ * queued it (the ingest span for routing, the routing span for a first attempt). Absent when tracing
+ * is off, or when the sweeper recreated the job from Postgres (its attempt then starts a new trace).
+ */
+export interface TracedJob {
+  traceparent?: string;
+}
+
+export interface RouteEventJob extends TracedJob {
   projectId: string;
   eventId: string;
 }
 
-export interface DeliverJob {
+export interface DeliverJob extends TracedJob {
   projectId: string;
   deliveryId: string;
   endpointId: string;

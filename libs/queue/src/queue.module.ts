@@ -6,6 +6,7 @@ import { InProcessJobQueue } from './in-process-job-queue';
 import { JOB_ATTEMPTS, JOB_BACKOFF_MS } from './job-handler';
 import { JobQueue } from './job-queue';
 import { QueueName } from './queue-names';
+import { BullMqQueueMetrics, InProcessQueueMetrics } from './queue-metrics';
 import { redisOptions } from './redis-connection';
 import { RedisConnection } from './redis-connection.provider';
 
@@ -20,7 +21,7 @@ export class QueueModule {
   private static inProcess(): DynamicModule {
     return {
       module: QueueModule,
-      providers: [InProcessJobQueue, { provide: JobQueue, useExisting: InProcessJobQueue }],
+      providers: [InProcessJobQueue, { provide: JobQueue, useExisting: InProcessJobQueue }, InProcessQueueMetrics],
       exports: [JobQueue, InProcessJobQueue],
     };
   }
@@ -44,7 +45,7 @@ export class QueueModule {
         }),
         ...queues,
       ],
-      providers: [{ provide: JobQueue, useClass: BullMqJobQueue }, RedisConnection],
+      providers: [{ provide: JobQueue, useClass: BullMqJobQueue }, RedisConnection, BullMqQueueMetrics],
       exports: [JobQueue, RedisConnection, ...queues],
     };
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { inSpan, SpanAttribute, SpanKind } from '@caravan/common';
 import { RouteEvent } from '@caravan/delivery';
 import { JobHandler, QueuedJob, RouteEventJob } from '@caravan/queue';
 
@@ -9,6 +10,12 @@ export class RouteEventProcessor extends JobHandler<RouteEventJob> {
   }
 
   handle(job: QueuedJob<RouteEventJob>): Promise<number> {
-    return this.routeEvent.execute(job.data);
+    // Continues the ingest span's trace; a job the sweeper recreated has no traceparent and starts its own.
+    const attributes = { [SpanAttribute.projectId]: job.data.projectId, [SpanAttribute.eventId]: job.data.eventId };
+    return inSpan('caravan.route', { kind: SpanKind.CONSUMER, attributes, parent: job.data.traceparent ?? null }, async (span) => {
+      const created = await this.routeEvent.execute(job.data);
+      span?.setAttribute(SpanAttribute.deliveries, created);
+      return created;
+    });
   }
 }

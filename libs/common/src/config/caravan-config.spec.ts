@@ -222,3 +222,17 @@ describe('loadConfig: the encryption key in production', () => {
     assert.throws(() => loadConfig({ CARAVAN_ENV: 'production', CARAVAN_ENCRYPTION_KEY: 'short' }, { usesEncryptionKey: false }), /at least 32/);
   });
 });
+
+describe('loadConfig: tracing', () => {
+  it('turns tracing on only with an OTLP endpoint: the traces URL as given, or the base URL plus /v1/traces', () => {
+    assert.equal(loadConfig({}).telemetry.tracesEndpoint, null);
+    assert.equal(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).telemetry.tracesEndpoint, 'http://collector:4318/v1/traces');
+    assert.equal(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/otlp' }).telemetry.tracesEndpoint,
+      'https://traces.example/otlp',
+    );
+    assert.equal(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }).telemetry.tracesEndpoint, null);
+    assert.equal(loadConfig({ OTEL_SERVICE_NAME: 'billing-webhooks' }).telemetry.serviceName, 'billing-webhooks');
+    assert.throws(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }), /OTEL_EXPORTER_OTLP_ENDPOINT must (be a URL|use http)/);
+  });
+});

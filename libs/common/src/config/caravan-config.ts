@@ -88,6 +88,12 @@ export interface CaravanConfig {
     responseBodyLimitBytes: number;
   };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+  telemetry: {
+    /** Where spans are exported over OTLP/HTTP (JSON); null: tracing is off and costs nothing. */
+    tracesEndpoint: string | null;
+    /** OTEL_SERVICE_NAME; null: each process names itself (caravan-api, caravan-agent, caravan). */
+    serviceName: string | null;
+  };
 }
 
 export class ConfigError extends Error {
@@ -391,6 +397,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       responseBodyLimitBytes: read.int('CARAVAN_RESPONSE_BODY_LIMIT_BYTES', 16 * 1024, 0, 1024 * 1024),
     },
     logLevel: read.oneOf('CARAVAN_LOG_LEVEL', ['error', 'warn', 'info', 'debug'] as const, 'info'),
+    telemetry: {
+      tracesEndpoint: otlpTracesEndpoint(read),
+      serviceName: read.raw('OTEL_SERVICE_NAME') ?? null,
+    },
   };
 
   if (production && options.usesEncryptionKey !== false && !config.encryptionKey && !read.raw('CARAVAN_ENCRYPTION_KEY')) {
@@ -426,6 +436,19 @@ function storageMode(read: EnvReader, production: boolean): StorageMode {
     return 'external';
   }
   return database || production ? 'external' : 'embedded';
+}
+
+/**
+ * The standard OpenTelemetry variables: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is used as given,
+ * OTEL_EXPORTER_OTLP_ENDPOINT is a base that gets `/v1/traces`, as the specification says.
+ * OTEL_SDK_DISABLED=true turns tracing off whatever they say.
+ */
+function otlpTracesEndpoint(read: EnvReader): string | null {
+  if (read.bool('OTEL_SDK_DISABLED', false)) return null;
+  const traces = read.optionalUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', ['http:', 'https:']);
+  if (traces) return traces;
+  const base = read.optionalUrl('OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']);
+  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : null;
 }
 
 let cachedVersion: string | undefined;

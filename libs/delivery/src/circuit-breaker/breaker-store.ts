@@ -20,4 +20,17 @@ export abstract class BreakerStore {
   abstract compareAndSet(endpointId: string, expectedVersion: number, next: BreakerState): Promise<boolean>;
 
   abstract delete(endpointId: string): Promise<void>;
+
+  /** Every stored state, for the open-breakers gauge read at each metrics scrape (not on any delivery path). */
+  abstract all(): Promise<BreakerState[]>;
+}
+
+/** Breakers not closed now, by state; an open one whose timeout has passed counts as half-open, as its next admission makes it. */
+export function notClosedCounts(states: BreakerState[], now: number): { open: number; half_open: number } {
+  const counts = { open: 0, half_open: 0 };
+  for (const state of states) {
+    if (state.status === 'open' && state.openUntil > now) counts.open++;
+    else if (state.status !== 'closed') counts.half_open++;
+  }
+  return counts;
 }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
+import { caravanMetrics } from '@caravan/common';
 import {
   admit,
   BreakerSettings,
@@ -51,10 +52,12 @@ export class CircuitBreaker {
 
   /** Counts an attempt's result; the verdict says whether the circuit opened and for how many times in a row. */
   async record(endpointId: string, success: boolean, settings: BreakerSettings): Promise<Verdict> {
-    return this.update(endpointId, (state, now) => {
+    const verdict = await this.update(endpointId, (state, now) => {
       const verdict = recordResult(state, success, now, settings);
       return { next: verdict.next, result: verdict };
     });
+    if (verdict.tripped) caravanMetrics.breakerTrips.inc();
+    return verdict;
   }
 
   async reset(endpointId: string): Promise<void> {

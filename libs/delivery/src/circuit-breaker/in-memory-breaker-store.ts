@@ -57,6 +57,11 @@ export class InMemoryBreakerStore extends BreakerStore {
     this.entries.delete(endpointId);
   }
 
+  async all(): Promise<VersionedBreakerState[]> {
+    const now = this.now();
+    return [...this.entries.values()].filter((entry) => entry.expiresAt > now).map((entry) => entry.state);
+  }
+
   private live(endpointId: string): VersionedBreakerState | null {
     const entry = this.entries.get(endpointId);
     if (!entry) return null;

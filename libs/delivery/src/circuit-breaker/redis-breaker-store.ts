@@ -40,6 +40,16 @@ export class RedisBreakerStore extends BreakerStore {
     await this.redis.client.del(this.key(endpointId));
   }
 
+  async all(): Promise<VersionedBreakerState[]> {
+    const states: VersionedBreakerState[] = [];
+    const stream = this.redis.client.scanStream({ match: this.key('*'), count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) {
+      if (keys.length === 0) continue;
+      for (const raw of await this.redis.client.mget(...keys)) if (raw) states.push(JSON.parse(raw) as VersionedBreakerState);
+    }
+    return states;
+  }
+
   private key(endpointId: string): string {
     return this.redis.key('circuit-breaker', endpointId);
   }

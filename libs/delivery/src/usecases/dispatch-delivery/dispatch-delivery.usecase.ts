@@ -14,6 +14,7 @@ import { HttpSender, SendResult } from '../../http/http-sender';
 import { ClaimedDelivery, DeliveryOutcome, DeliveryRepository } from '../../repositories/delivery.repository';
 import { RetryPolicy } from '../../retry/retry-policy';
 import { DeliveryMetaEvents } from './delivery-meta-events';
+import { recordAttemptTelemetry, recordUnsendableTelemetry } from '../../telemetry/attempt-telemetry';
 
 export type DispatchResult = 'sent' | 'not-due' | 'endpoint-not-active' | 'endpoint-gone' | 'claim-lost';
 
@@ -120,6 +121,7 @@ export class DispatchDelivery {
       mergeRetryConfig(mergeRetryConfig(project.config.retry, endpoint.retry), subscription?.retry),
     );
     const outcome = decideOutcome(result, claimed.attemptCount, policy);
+    recordAttemptTelemetry(event, claimed.attemptCount, result, outcome);
     const recorded = await this.deliveries.recordAttempt(
       claimed,
       toAttempt(claimed, request, result),
@@ -128,7 +130,7 @@ export class DispatchDelivery {
     if (!recorded) return 'claim-lost';
     await this.metaEvents.deliveryFinished(project.config, claimed, event.eventType, outcome);
 
-    if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome);
+    if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome, job.traceparent);
     await this.judgeEndpoint(endpoint, outcome, breakerSettings, project.config.disable_endpoint_on_failure);
     return 'sent';
   }
@@ -151,6 +153,7 @@ export class DispatchDelivery {
       lastStatusCode: null,
       lastError: error,
     };
+    recordUnsendableTelemetry();
     if (!(await this.deliveries.recordAttempt(claimed, attempt, outcome))) return 'claim-lost';
     await this.metaEvents.deliveryFinished(config, claimed, eventType, outcome);
     return 'sent';
@@ -182,6 +185,7 @@ export class DispatchDelivery {
     claimed: ClaimedDelivery,
     endpoint: Endpoint,
     outcome: DeliveryOutcome,
+    traceparent: string | undefined,
   ): Promise<void> {
     const job = {
       projectId: claimed.projectId,
@@ -189,6 +193,8 @@ export class DispatchDelivery {
       endpointId: endpoint.id,
       attempt: claimed.attemptCount + 1,
       delayMs: outcome.nextAttemptAt.getTime() - Date.now(),
+      // The first attempt's parent: every attempt of a delivery is a sibling in the event's trace.
+      traceparent,
     };
     // The retry is already recorded as due in Postgres; if Redis is unreachable the sweeper sends it.
     await this.queue.deliver([job]).catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { currentTraceparent } from '@caravan/common';
 import { DeliverJob, JobQueue } from '@caravan/queue';
 import { ResentDelivery } from '../../repositories/delivery-selection';
 
@@ -13,11 +14,14 @@ export class QueueNextAttempts {
   constructor(private readonly queue: JobQueue) {}
 
   async execute(deliveries: ResentDelivery[]): Promise<void> {
+    // A retry asked for through the API continues that request's trace.
+    const traceparent = currentTraceparent();
     const job = (delivery: ResentDelivery): DeliverJob => ({
       projectId: delivery.projectId,
       deliveryId: delivery.id,
       endpointId: delivery.endpointId,
       attempt: delivery.attemptCount + 1,
+      traceparent,
     });
     try {
       // Only a delivery that was waiting out its backoff has a delayed job to bring forward; a due

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { nullIfNotFound } from '@caravan/common';
+import { annotateSpan, currentTraceparent, nullIfNotFound, SpanAttribute } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
 import { GetEvent, MarkEventRouted } from '@caravan/events';
 import { JobQueue, RouteEventJob } from '@caravan/queue';
@@ -25,11 +25,14 @@ export class RouteEvent {
   async execute(job: RouteEventJob): Promise<number> {
     const event = await this.getEvent.execute(job.projectId, job.eventId).catch(nullIfNotFound);
     if (!event || event.routedAt) return 0;
+    annotateSpan({ [SpanAttribute.eventType]: event.eventType });
 
     const targets = await this.targetsOf(event.projectId, event.eventType, event.endpointId, event.ownerId, event.payload, event.customHeaders, event.sourceId);
     const created = await this.deliveries.insertMissing(event.projectId, event.id, targets);
+    // Each first attempt continues this routing span's trace, and so the ingest request's.
+    const traceparent = currentTraceparent();
     await this.queue.deliver(
-      created.map((delivery) => ({ projectId: event.projectId, deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: 1 })),
+      created.map((delivery) => ({ projectId: event.projectId, deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: 1, traceparent })),
     );
     await this.markRouted.execute(event.projectId, event.id);
     return created.length;

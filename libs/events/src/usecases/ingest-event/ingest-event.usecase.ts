@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InvalidInputError, MicroBatcher, newId, NotFoundError } from '@caravan/common';
+import { currentTraceparent, inSpan, InvalidInputError, MicroBatcher, newId, NotFoundError, SpanAttribute } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
 import { ValidateEventData } from '@caravan/event-types';
 import { GetProject } from '@caravan/projects';
@@ -9,6 +9,7 @@ import { CreateEventDto } from '../../dtos/event.dto';
 import { EventContentCache } from '../../cache/event-content-cache';
 import { Event } from '../../entities/event.entity';
 import { EventRepository } from '../../repositories/event.repository';
+import { recordIngested } from '../../telemetry/ingest-telemetry';
 
 /** Where an event came from when a source, not the events API, received it. */
 export interface EventOrigin {
@@ -46,7 +47,13 @@ export class IngestEvent {
     private readonly validateEventData: ValidateEventData,
   ) {}
 
-  async execute(projectId: string, command: CreateEventDto, origin?: EventOrigin): Promise<IngestResult> {
+  execute(projectId: string, command: CreateEventDto, origin?: EventOrigin): Promise<IngestResult> {
+    // The span whose traceparent the routing job carries: the trace goes on to every delivery attempt.
+    const attributes = { [SpanAttribute.projectId]: projectId, [SpanAttribute.eventType]: command.event_type, [SpanAttribute.sourceId]: origin?.sourceId ?? 'api' };
+    return inSpan('caravan.ingest', { attributes }, () => this.ingest(projectId, command, origin));
+  }
+
+  private async ingest(projectId: string, command: CreateEventDto, origin?: EventOrigin): Promise<IngestResult> {
     if (command.endpoint_id && command.owner_id) {
       throw new InvalidInputError('give endpoint_id or owner_id, not both', 'owner_id');
     }
@@ -86,8 +93,9 @@ export class IngestEvent {
     }
     // Where api and agent share a process, its deliveries need not read it back.
     this.recent.remember(event);
+    recordIngested(event);
 
-    await this.nudges.add({ projectId, eventId: event.id }).catch((error: unknown) => {
+    await this.nudges.add({ projectId, eventId: event.id, traceparent: currentTraceparent() }).catch((error: unknown) => {
       this.logger.warn(`event ${event.id} stored but not queued (${String(error)}); the sweeper will route it`);
     });
     return { event, replayed: false };
