@@ -14,3 +14,5 @@ export * from './batching/id-loader';
 export * from './cache/recent-values';
 export * from './lifecycle/cleanup-stack';
 export * from './lifecycle/interruption';
+export * from './query/list-parameter';
+export * from './query/without-nul';

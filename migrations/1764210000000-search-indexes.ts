@@ -1,0 +1,64 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Indexes for searching events and deliveries (GET .../events and .../deliveries filters).
+ * Every one leads with the project (or with an endpoint, which belongs to one project), so a search
+ * never reads another tenant's rows, and ends with the id, so a filtered page is read in id order.
+ *
+ * - owner_id, source_id, endpoint_id: partial b-trees; events without the field cost nothing.
+ * - event_deliveries (endpoint_id, event_id): events that have a delivery to an endpoint, newest
+ *   event first.
+ * - `?q=`: full text over the payload's JSON text with the 'simple' configuration (no stemming, no
+ *   stop words: identifiers and e-mail addresses stay whole). Only the first 100,000 characters are
+ *   indexed because a tsvector holds at most 1 MB of words: a larger payload would otherwise make
+ *   its INSERT fail, and ingest must never fail because of search.
+ * - `?data=`: JSON containment through a jsonb_path_ops GIN index. `payload::jsonb` raises on
+ *   JSON that is valid for Caravan but not for jsonb (`\u0000`, a lone surrogate, a number out of
+ *   numeric's range), which would fail the INSERT; caravan_payload_jsonb() answers NULL for those
+ *   instead, so such an event is stored and delivered but never matches `data=`. PostgreSQL 15
+ *   has no error-free cast (pg_input_is_valid came in 16), hence the PL/pgSQL exception block.
+ *
+ * The expressions here must stay identical to the ones the events repository queries with, or the
+ * planner will not use the indexes.
+ */
+export class SearchIndexes1764210000000 implements MigrationInterface {
+  name = 'SearchIndexes1764210000000';
+
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(
+      `CREATE INDEX events_project_owner ON events (project_id, owner_id, id) WHERE owner_id IS NOT NULL`,
+    );
+    await db.query(
+      `CREATE INDEX events_project_source ON events (project_id, source_id, id) WHERE source_id IS NOT NULL`,
+    );
+    await db.query(
+      `CREATE INDEX events_project_endpoint ON events (project_id, endpoint_id, id) WHERE endpoint_id IS NOT NULL`,
+    );
+    await db.query(`CREATE INDEX event_deliveries_endpoint_event ON event_deliveries (endpoint_id, event_id)`);
+    await db.query(
+      `CREATE INDEX events_payload_words ON events USING gin (to_tsvector('simple'::regconfig, left(payload, 100000)))`,
+    );
+    await db.query(`
+      CREATE FUNCTION caravan_payload_jsonb(payload text) RETURNS jsonb
+      LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+      BEGIN
+        RETURN payload::jsonb;
+      EXCEPTION WHEN others THEN
+        RETURN NULL;
+      END
+      $$`);
+    await db.query(
+      `CREATE INDEX events_payload_json ON events USING gin (caravan_payload_jsonb(payload) jsonb_path_ops)`,
+    );
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query(`DROP INDEX events_payload_json`);
+    await db.query(`DROP FUNCTION caravan_payload_jsonb(text)`);
+    await db.query(`DROP INDEX events_payload_words`);
+    await db.query(`DROP INDEX event_deliveries_endpoint_event`);
+    await db.query(`DROP INDEX events_project_endpoint`);
+    await db.query(`DROP INDEX events_project_source`);
+    await db.query(`DROP INDEX events_project_owner`);
+  }
+}
