@@ -136,8 +136,8 @@ export class ListEventsQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     description:
-      'Full text over the payload (its first 100,000 characters, keys and values): every word must appear, case-insensitive, ' +
-      'whole words only; "quoted words" must appear in that order, -word must not appear, OR between alternatives.',
+      "Full text over the payload's string and number values (not its keys): every word must appear, case-insensitive, " +
+      'whole words only; "quoted words" must appear together in that order, -word must not appear, OR between alternatives.',
     example: 'cus_42 "order shipped"',
   })
   @IsOptional()

@@ -5,7 +5,7 @@ import type { EventFilter } from './event-filter';
  * The expressions the search indexes were built on (migration 1764210000000-search-indexes): the
  * planner uses an expression index only for the very same expression.
  */
-export const PAYLOAD_WORDS_SQL = (alias: string) => `to_tsvector('simple'::regconfig, left(${alias}.payload, 100000))`;
+export const PAYLOAD_WORDS_SQL = (alias: string) => `caravan_payload_words(${alias}.payload)`;
 export const PAYLOAD_JSON_SQL = (alias: string) => `caravan_payload_jsonb(${alias}.payload)`;
 
 export const EVENT_COLUMNS = [
@@ -28,8 +28,9 @@ export const EVENT_COLUMNS = [
  * Events of an endpoint are of two kinds: addressed to it (events.endpoint_id) and routed to it (a
  * row in event_deliveries, which belongs to the delivery lib; the search needs it in the same
  * statement to page correctly). The two branches exclude each other and are each read in id order
- * from an index, so the planner merges them and stops at the page's end however rare or common
- * the endpoint is; an OR of the two would read every delivery of the endpoint first.
+ * from an index and cut to a page, so the search stops at the page's end however rare or common
+ * the endpoint is; an OR of the two read every delivery of a busy endpoint first (260 ms for one
+ * with 47,000 events, against 0.3 ms).
  */
 export function eventSearchSql(projectId: string, page: PageRequest, filter: EventFilter): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
@@ -76,11 +77,13 @@ export function eventSearchSql(projectId: string, page: PageRequest, filter: Eve
     ...conditions('e', 'd.event_id'),
     `e.endpoint_id IS DISTINCT FROM ${endpoint}`,
   ];
+  // Each branch is cut to a page itself: the planner does not merge ordered subqueries that join.
   return {
     sql: `SELECT * FROM (
-        SELECT ${columns('e')} FROM events e WHERE ${addressed.join(' AND ')}
+        (SELECT ${columns('e')} FROM events e WHERE ${addressed.join(' AND ')} ORDER BY e.id DESC LIMIT ${limit})
         UNION ALL
-        SELECT ${columns('e')} FROM event_deliveries d JOIN events e ON e.id = d.event_id WHERE ${routed.join(' AND ')}
+        (SELECT ${columns('e')} FROM event_deliveries d JOIN events e ON e.id = d.event_id
+         WHERE ${routed.join(' AND ')} ORDER BY d.event_id DESC LIMIT ${limit})
       ) matched ORDER BY id DESC LIMIT ${limit}`,
     params,
   };
