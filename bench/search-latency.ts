@@ -15,7 +15,7 @@ import { ENDPOINTS_PER_PROJECT, SEED_DAYS, seedSearchData, SOURCES_PER_PROJECT }
  * INSERT, then times every filter through the HTTP API and prints p50/p99. Drops the database at
  * the end. See bench/README.md.
  *
- * Usage: node dist/bench/search-latency.js [--events=1000000] [--runs=30] [--insert-events=5000]
+ * Usage: node dist/bench/search-latency.js [--events=1000000] [--runs=30] [--insert-events=10000]
  *          [--keep-database] [--postgres-url=postgres://postgres@127.0.0.1:5432/postgres] [--redis-url=redis://127.0.0.1:6379/0]
  */
 
@@ -32,7 +32,7 @@ function parseOptions(argv: string[]): Options {
   const options: Options = {
     events: 1_000_000,
     runs: 30,
-    insertEvents: 5000,
+    insertEvents: 10_000,
     keepDatabase: false,
     postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: 'redis://127.0.0.1:6379/0',
@@ -41,7 +41,7 @@ function parseOptions(argv: string[]): Options {
     const [name, value = ''] = arg.split(/=(.*)/s, 2);
     if (name === '--events') options.events = Math.min(Math.max(Number(value) || 1_000_000, 10_000), 10_000_000);
     else if (name === '--runs') options.runs = Math.min(Math.max(Number(value) || 30, 5), 1000);
-    else if (name === '--insert-events') options.insertEvents = Math.min(Math.max(Number(value) || 5000, 0), 100_000);
+    else if (name === '--insert-events') options.insertEvents = Math.min(Math.max(Number(value) || 0, 0), 100_000);
     else if (name === '--keep-database') options.keepDatabase = true;
     else if (name === '--postgres-url') options.postgresUrl = value;
     else if (name === '--redis-url') options.redisUrl = value;
@@ -133,23 +133,29 @@ async function runBench(options: Options): Promise<number> {
   await db.query('VACUUM ANALYZE event_deliveries');
 
   const probeProject = projectIds[PROJECTS.length];
-  const inserts: { stage: string; build: number | null; result: InsertProbeResult | null }[] = [];
+  // Each stage is measured twice: adding the indexes before the searches, dropping them after;
+  // on a shared machine the two tell the index's cost from the neighbours' noise.
+  const stageNames = ['no search index', ...INDEX_STAGES.map((stage) => stage.name)];
+  const inserts = new Map<string, { build: number | null; results: InsertProbeResult[] }>(
+    stageNames.map((name) => [name, { build: null, results: [] }]),
+  );
   let probed = 0;
-  const probe = async (stage: string, build: number | null) => {
-    if (options.insertEvents === 0) return void inserts.push({ stage, build, result: null });
+  const probe = async (stage: string) => {
+    if (options.insertEvents === 0) return;
     const result = await probeInserts(db, probeProject, options.insertEvents, probed);
     probed += result.events;
-    inserts.push({ stage, build, result });
+    inserts.get(stage)!.results.push(result);
     say(`  insert with ${stage}: ${result.eventsPerSecond.toFixed(0)} events/s, batch of ${INSERT_BATCH_SIZE} p50 ${result.batch.p50.toFixed(1)} ms, p99 ${result.batch.p99.toFixed(1)} ms`);
   };
   say(`insert cost: ${options.insertEvents.toLocaleString('en')} events in batches of ${INSERT_BATCH_SIZE} per index stage`);
-  await probe('no search index', null);
+  await probe(stageNames[0]);
   for (const stage of INDEX_STAGES) {
     const started = Date.now();
     for (const name of stage.indexes) await db.query(definitions.get(name)!);
     const build = (Date.now() - started) / 1000;
+    inserts.get(stage.name)!.build = build;
     say(`  built ${stage.name} in ${build.toFixed(0)} s`);
-    await probe(stage.name, build);
+    await probe(stage.name);
   }
   // The probe's rows would be the newest of all: gone, so the searches see the seeded mix only.
   await db.query('DELETE FROM events WHERE project_id = $1', [probeProject]);
@@ -168,19 +174,28 @@ async function runBench(options: Options): Promise<number> {
     say(`  ${last.name}: p50 ${last.page1.p50.toFixed(1)} ms, p99 ${last.page1.p99.toFixed(1)} ms (${last.matching.toLocaleString('en')} matching)`);
   }
 
+  say('insert cost again, dropping the indexes stage by stage');
+  for (let stage = INDEX_STAGES.length - 1; stage >= 0; stage--) {
+    await probe(INDEX_STAGES[stage].name);
+    for (const name of INDEX_STAGES[stage].indexes) await db.query(`DROP INDEX ${name}`);
+  }
+  await probe(stageNames[0]);
+
+  const both = (results: InsertProbeResult[], value: (result: InsertProbeResult) => number, unit = '') =>
+    results.length ? results.map((result) => `${value(result).toFixed(unit ? 1 : 0)}${unit}`).join(' / ') : '-';
   console.log('');
   console.log(`date ${new Date().toISOString()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, load average at start ${loadAverage.toFixed(2)}, now ${os.loadavg()[0].toFixed(2)}`);
   const version = (await db.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version.split(' ')[0];
   console.log(`PostgreSQL ${version}, ${seeded.events.toLocaleString('en')} events, ${seeded.deliveries.toLocaleString('en')} deliveries`);
   console.log('');
   printTable(
-    ['index stage', 'build', 'events/s', 'batch p50', 'batch p99'],
-    inserts.map(({ stage, build, result }) => [
+    [`index stage (insert probe: before / after the searches)`, 'build', 'events/s', `batch of ${INSERT_BATCH_SIZE} p50`, 'batch p99'],
+    [...inserts].map(([stage, { build, results }]) => [
       stage,
       build === null ? '' : `${build.toFixed(0)} s`,
-      result ? result.eventsPerSecond.toFixed(0) : '-',
-      result ? `${result.batch.p50.toFixed(1)} ms` : '-',
-      result ? `${result.batch.p99.toFixed(1)} ms` : '-',
+      both(results, (result) => result.eventsPerSecond),
+      both(results, (result) => result.batch.p50, ' ms'),
+      both(results, (result) => result.batch.p99, ' ms'),
     ]),
   );
   console.log('');

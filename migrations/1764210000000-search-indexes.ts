@@ -13,7 +13,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   numeric's range), which would fail the INSERT: caravan_payload_jsonb() answers NULL for those
  *   instead, so such an event is stored and delivered but never matches `data=` or `q=`.
  *   PostgreSQL 15 has no error-free cast (pg_input_is_valid came in 16), hence the PL/pgSQL
- *   exception block (about 2 µs a row on top of the 9 µs of the cast, measured).
+ *   exception block (about 2 µs a row on top of the 9 µs of the cast, measured). An exception block
+ *   is a subtransaction, which a parallel worker cannot start: the functions are PARALLEL
+ *   RESTRICTED, or a parallel plan would fail the search.
  * - `?q=`: full text over the payload's string and number values (not its keys), with the
  *   'simple' configuration (no stemming, no stop words). jsonb_to_tsvector over the parsed payload
  *   costs about 30 µs a row where to_tsvector over the JSON text costs 77 µs (600-byte payloads,
@@ -44,7 +46,7 @@ export class SearchIndexes1764210000000 implements MigrationInterface {
     await db.query(`CREATE INDEX event_deliveries_endpoint_event ON event_deliveries (endpoint_id, event_id)`);
     await db.query(`
       CREATE FUNCTION caravan_payload_jsonb(payload text) RETURNS jsonb
-      LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+      LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL RESTRICTED COST 1000 AS $$
       BEGIN
         RETURN payload::jsonb;
       EXCEPTION WHEN others THEN
@@ -53,7 +55,7 @@ export class SearchIndexes1764210000000 implements MigrationInterface {
       $$`);
     await db.query(`
       CREATE FUNCTION caravan_payload_words(payload text) RETURNS tsvector
-      LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST 5000 AS $$
+      LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL RESTRICTED COST 5000 AS $$
       BEGIN
         RETURN jsonb_to_tsvector('simple'::regconfig, payload::jsonb, '["string", "numeric"]');
       EXCEPTION WHEN others THEN
