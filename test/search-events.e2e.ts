@@ -236,6 +236,20 @@ describe('searching events and deliveries (every filter returns exactly the expe
     });
   });
 
+  describe('payloads jsonb cannot hold', () => {
+    it('stores and lists an event whose data holds \\u0000 or a lone surrogate, which q and data then never match', async () => {
+      // Valid JSON for Caravan (JSON.parse reads it), refused by PostgreSQL's jsonb: the search indexes must not fail its INSERT.
+      const body = '{"event_type":"odd.payload","data":{"note":"lisbon \\u0000 and \\ud800","n":7}}';
+      const created = await project.client.post(eventsPath(), body);
+      assert.equal(created.status, 202, JSON.stringify(created.body));
+      assert.equal(created.body.data.note, 'lisbon \u0000 and \ud800');
+      assert.deepEqual(await events('event_type=odd.payload'), [created.body.id]);
+      assert.deepEqual(await events(`event_type=odd.payload&${text('lisbon')}`), []);
+      assert.deepEqual(await events(`event_type=odd.payload&${json({ n: 7 })}`), []);
+      assert.deepEqual(await events(text('lisbon')), names(ev, 'boat', 'rush'), 'other events are still found');
+    });
+  });
+
   describe('deliveries', () => {
     it('filters by status, endpoint_id and event_id', async () => {
       assert.equal(dl.invoice.status, 'failure');
