@@ -114,9 +114,14 @@ export class CaravanUnderTest {
     );
   }
 
+  /** A client with the root key, for set-ups of other benches (see search-latency.ts). */
+  rootClient(): CaravanRestClient {
+    return new CaravanRestClient(this.api!.url, this.rootKey);
+  }
+
   /** One project with fast retries, a project key, ten endpoints on the receiver and their subscriptions. */
   async setUp(endpointUrl: (index: number) => string): Promise<void> {
-    const root = new CaravanRestClient(this.api!.url, this.rootKey);
+    const root = this.rootClient();
     const project = await root.post<{ id: string }>('/projects', {
       name: 'bench',
       // The receiver always answers 200; should an attempt fail anyway, its retry comes within seconds.

@@ -20,3 +20,5 @@ export * from './telemetry/caravan-logger';
 export * from './telemetry/metrics';
 export * from './telemetry/trace-context';
 export * from './telemetry/tracing';
+export * from './query/list-parameter';
+export * from './query/without-nul';

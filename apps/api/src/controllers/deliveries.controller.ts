@@ -10,7 +10,6 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { toPageRequest } from '@caravan/common';
 import {
   AttemptResponse,
   BatchRetryCountResponse,
@@ -49,12 +48,9 @@ export class DeliveriesController {
 
   @Get()
   @ApiPage(DeliveryResponse)
+  @ApiOperation({ summary: 'Search deliveries: every filter given narrows the list (AND), newest first.' })
   list(@Param('project_id') projectId: string, @Query() query: ListDeliveriesQueryDto) {
-    return this.listDeliveries.execute(projectId, toPageRequest(query), {
-      status: query.status,
-      endpointId: query.endpoint_id,
-      eventId: query.event_id,
-    });
+    return this.listDeliveries.execute(projectId, query);
   }
 
   // Fixed paths are declared before the `:delivery_id` routes, so they are never read as an id.

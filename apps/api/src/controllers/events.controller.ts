@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { toPageRequest } from '@caravan/common';
 import { ReplayEvent, ReplayEventResponse } from '@caravan/delivery';
 import { CreateEventDto, EventResponse, GetEvent, IngestEvent, ListEvents, ListEventsQueryDto, presentEvent } from '@caravan/events';
 import type { FastifyReply } from 'fastify';
@@ -35,12 +34,9 @@ export class EventsController {
 
   @Get()
   @ApiPage(EventResponse)
+  @ApiOperation({ summary: 'Search events: every filter given narrows the list (AND), newest first.' })
   list(@Param('project_id') projectId: string, @Query() query: ListEventsQueryDto) {
-    return this.listEvents.execute(projectId, toPageRequest(query), {
-      eventType: query.event_type,
-      createdAfter: query.created_after ? new Date(query.created_after) : undefined,
-      createdBefore: query.created_before ? new Date(query.created_before) : undefined,
-    });
+    return this.listEvents.execute(projectId, query);
   }
 
   @Get(':event_id')

@@ -1,14 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@caravan/common';
+import { listParameter, PageQueryDto, WithoutNul } from '@caravan/common';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { DeliveryAttempt } from '../entities/delivery-attempt.entity';
 import { DELIVERY_STATUSES, DeliveryStatus, EventDelivery } from '../entities/event-delivery.entity';
 
+const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,200}$/;
+const MAX_EVENT_TYPES = 20;
+
 export class ListDeliveriesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'One status or several, comma-separated.', example: 'retry,failure' })
+  @ApiPropertyOptional({
+    type: [String],
+    enum: DELIVERY_STATUSES,
+    description: 'One status or several (any of them), comma-separated or repeated.',
+    example: 'retry,failure',
+  })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()) : value))
+  @Transform(({ value }) => listParameter(value))
+  @IsArray({ message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
   @IsIn(DELIVERY_STATUSES, { each: true, message: `status must be one of ${DELIVERY_STATUSES.join(', ')}` })
   status?: DeliveryStatus[];
 
@@ -21,6 +30,42 @@ export class ListDeliveriesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'event_id must be an event id' })
   event_id?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    description: "Deliveries of events of this type or these types, comma-separated or repeated.",
+    example: 'invoice.paid',
+  })
+  @IsOptional()
+  @Transform(({ value }) => listParameter(value))
+  @IsArray({ message: 'event_type must be event types, comma-separated' })
+  @ArrayMaxSize(MAX_EVENT_TYPES, { message: `event_type must hold at most ${MAX_EVENT_TYPES} event types` })
+  @Matches(EVENT_TYPE, { each: true, message: 'event_type must be 1-200 letters, digits or . _ : -' })
+  event_type?: string[];
+
+  @ApiPropertyOptional({ description: "Deliveries to this owner's endpoints (the endpoints' owner_id)." })
+  @IsOptional()
+  @IsString({ message: 'owner_id must be a string' })
+  @MaxLength(200)
+  @WithoutNul()
+  owner_id?: string;
+
+  @ApiPropertyOptional({ description: 'Deliveries of the event sent with this idempotency key.' })
+  @IsOptional()
+  @IsString({ message: 'idempotency_key must be a string' })
+  @MaxLength(200)
+  @WithoutNul()
+  idempotency_key?: string;
+
+  @ApiPropertyOptional({ description: 'RFC 3339; deliveries created at or after.' })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'created_after must be an RFC 3339 time' })
+  created_after?: string;
+
+  @ApiPropertyOptional({ description: 'RFC 3339; deliveries created before.' })
+  @IsOptional()
+  @IsDateString({ strict: true }, { message: 'created_before must be an RFC 3339 time' })
+  created_before?: string;
 }
 
 export class AttemptRequest {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { MicroBatcher, newId, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
+import { idBoundAt, MicroBatcher, newId, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
 import { DataSource, Repository } from 'typeorm';
 import { DeliveryAttempt } from '../entities/delivery-attempt.entity';
 import { AttemptStatements } from './attempt-statements';
@@ -34,10 +34,21 @@ export interface DeliveryOutcome {
   lastError: string | null;
 }
 
+/** What a search of one project's deliveries asks for; every field narrows it (AND). */
 export interface DeliveryFilter {
+  /** Any of these statuses. */
   status?: DeliveryStatus[];
-  endpointId?: string;
+  /** To any of these endpoints (one, or an owner's). */
+  endpointIds?: string[];
   eventId?: string;
+  /** Of events of any of these types. */
+  eventTypes?: string[];
+  /** Of the event sent with this idempotency key. */
+  idempotencyKey?: string;
+  /** Inclusive. */
+  createdAfter?: Date;
+  /** Exclusive. */
+  createdBefore?: Date;
 }
 
 export interface DueDelivery {
@@ -159,6 +170,11 @@ export class DeliveryRepository {
     return this.deliveries.findOneBy({ projectId, id: deliveryId });
   }
 
+  /**
+   * One page of the project's deliveries matching the filter, newest first. Filters on the event
+   * (its type, its idempotency key) read the events table in the same statement, as the batch
+   * retry selection does: a page must be cut after filtering, so it cannot be two queries.
+   */
   listPage(projectId: string, page: PageRequest, filter: DeliveryFilter): Promise<EventDelivery[]> {
     const query = this.deliveries
       .createQueryBuilder('delivery')
@@ -167,8 +183,31 @@ export class DeliveryRepository {
       .take(page.limit + 1);
     if (page.beforeId) query.andWhere('delivery.id < :beforeId', { beforeId: page.beforeId });
     if (filter.status?.length) query.andWhere('delivery.status IN (:...status)', { status: filter.status });
-    if (filter.endpointId) query.andWhere('delivery.endpoint_id = :endpointId', { endpointId: filter.endpointId });
+    if (filter.endpointIds) query.andWhere('delivery.endpoint_id IN (:...endpointIds)', { endpointIds: filter.endpointIds });
     if (filter.eventId) query.andWhere('delivery.event_id = :eventId', { eventId: filter.eventId });
+    if (filter.eventTypes?.length) {
+      query.andWhere(
+        `EXISTS (SELECT 1 FROM events e WHERE e.id = delivery.event_id AND e.project_id = :projectId AND e.event_type IN (:...eventTypes))`,
+        { eventTypes: filter.eventTypes },
+      );
+    }
+    if (filter.idempotencyKey !== undefined) {
+      query.andWhere(
+        `delivery.event_id IN (SELECT e.id FROM events e WHERE e.project_id = :projectId AND e.idempotency_key = :idempotencyKey)`,
+        { idempotencyKey: filter.idempotencyKey },
+      );
+    }
+    // Delivery ids are UUIDv7 too: the id bound lets (project_id, id) skip to the time range.
+    if (filter.createdAfter) {
+      query
+        .andWhere('delivery.id >= :lowId', { lowId: idBoundAt(new Date(filter.createdAfter.getTime() - 1000), 'lowest') })
+        .andWhere('delivery.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
+    }
+    if (filter.createdBefore) {
+      query
+        .andWhere('delivery.id <= :highId', { highId: idBoundAt(new Date(filter.createdBefore.getTime() + 1000), 'highest') })
+        .andWhere('delivery.created_at < :createdBefore', { createdBefore: filter.createdBefore });
+    }
     return query.getMany();
   }
 

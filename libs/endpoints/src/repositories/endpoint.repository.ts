@@ -21,6 +21,11 @@ export class EndpointRepository {
     return this.endpoints.findBy({ projectId, id: In(endpointIds), ...(ownerId ? { ownerId } : {}) });
   }
 
+  async idsOfOwner(projectId: string, ownerId: string): Promise<string[]> {
+    const rows = await this.endpoints.find({ select: { id: true }, where: { projectId, ownerId } });
+    return rows.map((row) => row.id);
+  }
+
   listPage(projectId: string, page: PageRequest, ownerId?: string): Promise<Endpoint[]> {
     return this.endpoints.find({
       where: {

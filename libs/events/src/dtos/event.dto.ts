@@ -1,18 +1,24 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageQueryDto } from '@caravan/common';
+import { listParameter, PageQueryDto, WithoutNul } from '@caravan/common';
 import { EVENT_TYPE_NAME, EVENT_TYPE_NAME_RULE } from '@caravan/event-types';
+import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsDateString,
   IsDefined,
   IsNotEmpty,
+  IsNotEmptyObject,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
   MaxLength,
+  ValidateBy,
 } from 'class-validator';
 import type { Event } from '../entities/event.entity';
+import type { EventFilter } from '../repositories/event-filter';
 
 export class CreateEventDto {
   @ApiProperty({ example: 'invoice.paid' })
@@ -50,12 +56,74 @@ export class CreateEventDto {
   idempotency_key?: string;
 }
 
+const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,200}$/;
+const MAX_EVENT_TYPES = 20;
+const MAX_DATA_FILTER_LENGTH = 2000;
+
+/**
+ * `?data=`: URL-encoded JSON, parsed here so the validator sees an object; text that is not JSON
+ * is passed on as it is, for @IsObject to refuse with the field's name.
+ */
+function parseJsonParameter({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string' || value.length > MAX_DATA_FILTER_LENGTH) return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * Whether PostgreSQL's jsonb can hold the value exactly as JavaScript read it: jsonb refuses
+ * `\u0000` and lone surrogates in strings and keys, and JSON numbers JavaScript reads as infinite
+ * would not survive JSON.stringify.
+ */
+export function isJsonbCompatible(value: unknown): boolean {
+  if (typeof value === 'string') return !value.includes('\u0000') && !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonbCompatible);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).every(([key, item]) => isJsonbCompatible(key) && isJsonbCompatible(item));
+  }
+  return true;
+}
+
 export class ListEventsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'One event type or several (any of them), comma-separated or repeated.',
+    example: 'invoice.paid,invoice.voided',
+  })
   @IsOptional()
-  @IsString()
+  @Transform(({ value }) => listParameter(value))
+  @IsArray({ message: 'event_type must be event types, comma-separated' })
+  @ArrayMaxSize(MAX_EVENT_TYPES, { message: `event_type must hold at most ${MAX_EVENT_TYPES} event types` })
+  @Matches(EVENT_TYPE, { each: true, message: 'event_type must be 1-200 letters, digits or . _ : -' })
+  event_type?: string[];
+
+  @ApiPropertyOptional({ description: 'Events addressed to this endpoint or that have a delivery to it.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'endpoint_id must be an endpoint id' })
+  endpoint_id?: string;
+
+  @ApiPropertyOptional({ description: 'Events sent to this owner (their owner_id).' })
+  @IsOptional()
+  @IsString({ message: 'owner_id must be a string' })
   @MaxLength(200)
-  event_type?: string;
+  @WithoutNul()
+  owner_id?: string;
+
+  @ApiPropertyOptional({ description: 'Events received through this source.' })
+  @IsOptional()
+  @IsUUID('all', { message: 'source_id must be a source id' })
+  source_id?: string;
+
+  @ApiPropertyOptional({ description: 'The event sent with this idempotency key.' })
+  @IsOptional()
+  @IsString({ message: 'idempotency_key must be a string' })
+  @MaxLength(200)
+  @WithoutNul()
+  idempotency_key?: string;
 
   @ApiPropertyOptional({ description: 'RFC 3339; events created at or after.' })
   @IsOptional()
@@ -66,6 +134,52 @@ export class ListEventsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsDateString({ strict: true }, { message: 'created_before must be an RFC 3339 time' })
   created_before?: string;
+
+  @ApiPropertyOptional({
+    description:
+      "Full text over the payload's string and number values (not its keys): every word must appear, case-insensitive, " +
+      'whole words only; "quoted words" must appear together in that order, -word must not appear, OR between alternatives.',
+    example: 'cus_42 "order shipped"',
+  })
+  @IsOptional()
+  @IsString({ message: 'q must be a string' })
+  @MaxLength(500)
+  @Matches(/[\p{L}\p{N}]/u, { message: 'q must contain at least one letter or digit' })
+  @WithoutNul()
+  q?: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    description: "URL-encoded JSON object the event's data must contain (JSON containment: objects match by their listed fields, arrays by their listed elements).",
+    example: '{"customer":{"id":"cus_42"}}',
+  })
+  @IsOptional()
+  @Transform(parseJsonParameter)
+  @IsObject({ message: `data must be a JSON object of at most ${MAX_DATA_FILTER_LENGTH} characters, URL-encoded` })
+  @IsNotEmptyObject({}, { message: 'data must name at least one field' })
+  @ValidateBy({
+    name: 'isJsonbCompatible',
+    validator: {
+      validate: (value) => isJsonbCompatible(value),
+      defaultMessage: () => 'data cannot contain \\u0000, lone surrogates or numbers out of range',
+    },
+  })
+  data?: Record<string, unknown>;
+}
+
+/** What a search asks for, as the repository reads it. */
+export function toEventFilter(query: ListEventsQueryDto): EventFilter {
+  return {
+    eventTypes: query.event_type?.length ? query.event_type : undefined,
+    endpointId: query.endpoint_id,
+    ownerId: query.owner_id,
+    sourceId: query.source_id,
+    idempotencyKey: query.idempotency_key,
+    createdAfter: query.created_after ? new Date(query.created_after) : undefined,
+    createdBefore: query.created_before ? new Date(query.created_before) : undefined,
+    text: query.q,
+    dataContains: query.data === undefined ? undefined : JSON.stringify(query.data),
+  };
 }
 
 export class EventResponse {

@@ -1,13 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IdLoader, idBoundAt, MicroBatcher, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
+import { IdLoader, MicroBatcher, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
 import { Event } from '../entities/event.entity';
+import type { EventFilter } from './event-filter';
+import { eventSearchSql } from './event-search-sql';
 
-export interface EventFilter {
-  eventType?: string;
-  createdAfter?: Date;
-  createdBefore?: Date;
+export type { EventFilter } from './event-filter';
+
+/** A row of EVENT_COLUMNS as the driver returns it. */
+interface EventRow {
+  id: string;
+  project_id: string;
+  event_type: string;
+  payload: string;
+  custom_headers: Record<string, string> | null;
+  endpoint_id: string | null;
+  owner_id: string | null;
+  source_id: string | null;
+  idempotency_key: string | null;
+  routed_at: Date | null;
+  created_at: Date;
+}
+
+function toEvent(row: EventRow): Event {
+  return Object.assign(new Event(), {
+    id: row.id,
+    projectId: row.project_id,
+    eventType: row.event_type,
+    payload: row.payload,
+    customHeaders: row.custom_headers,
+    endpointId: row.endpoint_id,
+    ownerId: row.owner_id,
+    sourceId: row.source_id,
+    idempotencyKey: row.idempotency_key,
+    idempotencySlot: null,
+    routedAt: row.routed_at,
+    createdAt: row.created_at,
+  });
 }
 
 @Injectable()
@@ -75,25 +105,11 @@ export class EventRepository {
     return true;
   }
 
-  listPage(projectId: string, page: PageRequest, filter: EventFilter): Promise<Event[]> {
-    const query = this.events
-      .createQueryBuilder('event')
-      .where('event.project_id = :projectId', { projectId })
-      .orderBy('event.id', 'DESC')
-      .take(page.limit + 1);
-    if (page.beforeId) query.andWhere('event.id < :beforeId', { beforeId: page.beforeId });
-    if (filter.eventType) query.andWhere('event.event_type = :eventType', { eventType: filter.eventType });
-    if (filter.createdAfter) {
-      query
-        .andWhere('event.id >= :lowId', { lowId: idBoundAt(new Date(filter.createdAfter.getTime() - 1000), 'lowest') })
-        .andWhere('event.created_at >= :createdAfter', { createdAfter: filter.createdAfter });
-    }
-    if (filter.createdBefore) {
-      query
-        .andWhere('event.id <= :highId', { highId: idBoundAt(new Date(filter.createdBefore.getTime() + 1000), 'highest') })
-        .andWhere('event.created_at < :createdBefore', { createdBefore: filter.createdBefore });
-    }
-    return query.getMany();
+  /** One page of the project's events matching the filter, newest first (see eventSearchSql). */
+  async listPage(projectId: string, page: PageRequest, filter: EventFilter): Promise<Event[]> {
+    const { sql, params } = eventSearchSql(projectId, page, filter);
+    const rows: EventRow[] = await this.events.query(sql, params);
+    return rows.map(toEvent);
   }
 
   /** The marks of concurrent routings share one UPDATE. */

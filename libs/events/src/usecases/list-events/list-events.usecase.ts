@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Page, PageRequest, toPage } from '@caravan/common';
-import { EventResponse, presentEvent } from '../../dtos/event.dto';
-import { EventFilter, EventRepository } from '../../repositories/event.repository';
+import { Page, toPage, toPageRequest } from '@caravan/common';
+import { EventResponse, ListEventsQueryDto, presentEvent, toEventFilter } from '../../dtos/event.dto';
+import { EventRepository } from '../../repositories/event.repository';
 
+/** Searches a project's events: every filter of the query narrows the page, newest first. */
 @Injectable()
 export class ListEvents {
   constructor(private readonly events: EventRepository) {}
 
-  async execute(projectId: string, page: PageRequest, filter: EventFilter): Promise<Page<EventResponse>> {
-    return toPage(await this.events.listPage(projectId, page, filter), page, presentEvent);
+  async execute(projectId: string, query: ListEventsQueryDto): Promise<Page<EventResponse>> {
+    const page = toPageRequest(query);
+    return toPage(await this.events.listPage(projectId, page, toEventFilter(query)), page, presentEvent);
   }
 }
