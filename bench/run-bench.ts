@@ -73,7 +73,8 @@ const PROFILED_PHASES: Record<string, 'api' | 'agent'> = {
   'ingest caravan full load': 'api',
   'e2e-x1-1000': 'agent',
 };
-// Offered deliveries per second of 100, 500 and 1,000 with either fan-out.
+// Offered deliveries per second of 100, 500 and 1,000 with either fan-out, then 3,000 with ten
+// endpoints: above what the agent sends, so the row shows its ceiling.
 const END_TO_END_PLANS: Omit<EndToEndPlan, 'durationSeconds'>[] = [
   { fanOut: 1, eventsPerSecond: 100 },
   { fanOut: 1, eventsPerSecond: 500 },
@@ -81,6 +82,7 @@ const END_TO_END_PLANS: Omit<EndToEndPlan, 'durationSeconds'>[] = [
   { fanOut: 10, eventsPerSecond: 10 },
   { fanOut: 10, eventsPerSecond: 50 },
   { fanOut: 10, eventsPerSecond: 100 },
+  { fanOut: 10, eventsPerSecond: 300 },
 ];
 
 const cleanup = new CleanupStack();
