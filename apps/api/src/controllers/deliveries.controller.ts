@@ -102,7 +102,13 @@ export class DeliveriesController {
 
   @Get(':delivery_id/attempts')
   @ApiExtraModels(AttemptResponse)
-  @ApiOkResponse({ schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: getSchemaPath(AttemptResponse) } } } } })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['data'],
+      properties: { data: { type: 'array', items: { $ref: getSchemaPath(AttemptResponse) } } },
+    },
+  })
   @ApiOperation({ operationId: 'listDeliveryAttempts', summary: "List a delivery's attempts" })
   async attempts(@Param('project_id') projectId: string, @deliveryId() id: string): Promise<{ data: AttemptResponse[] }> {
     return { data: await this.getDelivery.attempts(projectId, id) };

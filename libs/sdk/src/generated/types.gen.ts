@@ -1348,7 +1348,7 @@ export type ListDeliveryAttemptsError = ListDeliveryAttemptsErrors[keyof ListDel
 
 export type ListDeliveryAttemptsResponses = {
     200: {
-        data?: Array<AttemptResponse>;
+        data: Array<AttemptResponse>;
     };
 };
 
