@@ -1,24 +1,21 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { CaravanConfig, CaravanLogger, InvalidInputError } from '@caravan/common';
-import { InfrastructureModule } from '@caravan/database';
 import { EnsureRootKey, RootKeyOrigin } from '@caravan/projects';
-import { ApiModule } from './api.module';
+import { apiRootModule } from './api-root.module';
 import { AllErrorsFilter } from './errors/all-errors.filter';
 import { createValidationPipe } from './errors/validation';
 import { captureRawBodies, limitIngestBodies } from './ingest/request-bodies';
 import { RequestTracingInterceptor } from './telemetry/request-tracing.interceptor';
+import { createOpenApiDocument } from './openapi/openapi-document';
 
 export interface RunningApi {
   app: NestFastifyApplication;
   url: string;
   rootKey: RootKeyOrigin;
 }
-
-@Module({})
-class ApiRootModule {}
 
 /**
  * Starts the control plane. `alongside` adds modules to the same application: `npm start`
@@ -30,7 +27,7 @@ export async function startApi(
   options: { closeOnSignals: boolean } = { closeOnSignals: true },
 ): Promise<RunningApi> {
   const app = await NestFactory.create<NestFastifyApplication>(
-    { module: ApiRootModule, imports: [InfrastructureModule.forRoot(config), ApiModule, ...alongside] },
+    apiRootModule(config, alongside),
     new FastifyAdapter({ bodyLimit: config.api.bodyLimitBytes }),
     // Nest's own parsers (JSON and urlencoded) are added at init, after acceptOnlyJsonObjects has
     // run, so a form body would be accepted; ours (captureRawBodies) are the only ones we want.
@@ -44,15 +41,7 @@ export async function startApi(
   // A caller that must close more after the app (the embedded database) handles signals itself.
   if (options.closeOnSignals) app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Caravan')
-      .setDescription('Webhooks gateway: send events, Caravan delivers them as signed webhooks.')
-      .setVersion(config.version)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Root key or project API key' })
-      .build(),
-  );
+  const document = createOpenApiDocument(app, config.version);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.listen(config.api.port, config.host);

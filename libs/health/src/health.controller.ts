@@ -1,5 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import { JobQueue } from '@caravan/queue';
@@ -20,6 +20,8 @@ export class HealthController {
   /** The process is up and serving HTTP. */
   @Get('live')
   @HealthCheck()
+  // Probes carry no key: an empty security list overrides the document's default bearer auth.
+  @ApiOperation({ operationId: 'checkLiveness', summary: 'Liveness: the process serves HTTP', security: [] })
   live() {
     return this.health.check([]);
   }
@@ -27,6 +29,11 @@ export class HealthController {
   /** Postgres and Redis (the in-process queue, embedded) answer: the process can do its work. */
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({
+    operationId: 'checkReadiness',
+    summary: 'Readiness: PostgreSQL and the queue answer',
+    security: [],
+  })
   ready() {
     return this.health.check([
       () => this.database.pingCheck('postgres').withTimeout(2000),

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { collectProcessMetrics, metricsRegistry } from '@caravan/common';
 import { Public } from './public.decorator';
 
@@ -15,6 +15,7 @@ export class MetricsController {
   @Get()
   @Header('Content-Type', metricsRegistry.contentType)
   @ApiProduces('text/plain')
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics', security: [] })
   @ApiOkResponse({ description: 'Metrics in the Prometheus text exposition format.', schema: { type: 'string' } })
   metrics(): Promise<string> {
     return metricsRegistry.metrics();

@@ -48,7 +48,7 @@ export class DeliveriesController {
 
   @Get()
   @ApiPage(DeliveryResponse)
-  @ApiOperation({ summary: 'Search deliveries: every filter given narrows the list (AND), newest first.' })
+  @ApiOperation({ operationId: 'listDeliveries', summary: 'List and search deliveries', description: 'Every filter given narrows the list (AND), newest first.' })
   list(@Param('project_id') projectId: string, @Query() query: ListDeliveriesQueryDto) {
     return this.listDeliveries.execute(projectId, query);
   }
@@ -56,7 +56,10 @@ export class DeliveriesController {
   // Fixed paths are declared before the `:delivery_id` routes, so they are never read as an id.
   @Post('force_resend')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send deliveries again now, successful ones included, as their next attempt.' })
+  @ApiOperation({
+    operationId: 'forceResendDeliveries',
+    summary: 'Send deliveries again now, successful ones included, as their next attempt.',
+  })
   @ApiOkResponse({ type: ForceResendResponse })
   forceResend(@Param('project_id') projectId: string, @Body() body: ForceResendDto): Promise<ForceResendResponse> {
     return this.forceResendDeliveries.execute(projectId, body);
@@ -64,7 +67,10 @@ export class DeliveriesController {
 
   @Post('batch_retry/count')
   @HttpCode(200)
-  @ApiOperation({ summary: 'How many deliveries a batch retry with this filter would resend.' })
+  @ApiOperation({
+    operationId: 'countBatchRetry',
+    summary: 'How many deliveries a batch retry with this filter would resend.',
+  })
   @ApiOkResponse({ type: BatchRetryCountResponse })
   countBatch(@Param('project_id') projectId: string, @Body() body: BatchRetryFilterDto): Promise<BatchRetryCountResponse> {
     return this.countBatchRetry.execute(projectId, body);
@@ -72,7 +78,10 @@ export class DeliveriesController {
 
   @Post('batch_retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Resend every delivery the filter selects (default: status failure), in the background.' })
+  @ApiOperation({
+    operationId: 'startBatchRetry',
+    summary: 'Resend every delivery the filter selects (default: status failure), in the background.',
+  })
   @ApiAcceptedResponse({ type: BatchRetryStartedResponse, description: 'Counted and queued; the agent resends them in batches.' })
   @ApiServiceUnavailableResponse({ type: ErrorResponse, description: 'The queue cannot be reached; nothing was started.' })
   startBatch(@Param('project_id') projectId: string, @Body() body: BatchRetryFilterDto): Promise<BatchRetryStartedResponse> {
@@ -81,20 +90,31 @@ export class DeliveriesController {
 
   @Get(':delivery_id')
   @ApiOkResponse({ type: DeliveryWithAttemptsResponse })
+  @ApiOperation({ operationId: 'getDelivery', summary: 'Get a delivery with its attempts' })
   get(@Param('project_id') projectId: string, @deliveryId() id: string): Promise<DeliveryWithAttemptsResponse> {
     return this.getDelivery.execute(projectId, id);
   }
 
   @Get(':delivery_id/attempts')
   @ApiExtraModels(AttemptResponse)
-  @ApiOkResponse({ schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: getSchemaPath(AttemptResponse) } } } } })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['data'],
+      properties: { data: { type: 'array', items: { $ref: getSchemaPath(AttemptResponse) } } },
+    },
+  })
+  @ApiOperation({ operationId: 'listDeliveryAttempts', summary: "List a delivery's attempts" })
   async attempts(@Param('project_id') projectId: string, @deliveryId() id: string): Promise<{ data: AttemptResponse[] }> {
     return { data: await this.getDelivery.attempts(projectId, id) };
   }
 
   @Post(':delivery_id/retry')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send the next attempt of a failed, retrying or scheduled delivery now.' })
+  @ApiOperation({
+    operationId: 'retryDelivery',
+    summary: 'Send the next attempt of a failed, retrying or scheduled delivery now.',
+  })
   @ApiOkResponse({ type: DeliveryResponse, description: 'Due now and queued.' })
   @ApiConflictResponse({
     type: ErrorResponse,

@@ -52,6 +52,7 @@ export class EventTypesController {
 
   @Post()
   @ApiOperation({
+    operationId: 'createEventType',
     summary: 'Register an event type',
     description:
       'With a `schema`, every event of this type sent from then on (events API, HTTP and broker sources) must match it: ' +
@@ -65,18 +66,23 @@ export class EventTypesController {
 
   @Get()
   @ApiPage(EventTypeResponse)
+  @ApiOperation({ operationId: 'listEventTypes', summary: 'List event types' })
   list(@Param('project_id') projectId: string, @Query() query: ListEventTypesQueryDto) {
     return this.listEventTypes.execute(projectId, toPageRequest(query), query.category);
   }
 
   @Get(':name')
   @ApiOkResponse({ type: EventTypeResponse })
+  @ApiOperation({ operationId: 'getEventType', summary: 'Get an event type' })
   async get(@Param('project_id') projectId: string, @eventTypeName() name: string): Promise<EventTypeResponse> {
     return presentEventType(await this.getEventType.execute(projectId, name));
   }
 
   @Patch(':name')
-  @ApiOperation({ summary: 'Change an event type', description: 'A changed schema applies to the next event (other processes: within a second).' })
+  @ApiOperation({
+    operationId: 'updateEventType',
+    summary: 'Change an event type', description: 'A changed schema applies to the next event (other processes: within a second).',
+  })
   @ApiOkResponse({ type: EventTypeResponse })
   async update(
     @Param('project_id') projectId: string,
@@ -88,6 +94,7 @@ export class EventTypesController {
 
   @Delete(':name')
   @HttpCode(204)
+  @ApiOperation({ operationId: 'deleteEventType', summary: 'Delete an event type' })
   @ApiNoContentResponse({ description: 'Removed from the catalogue; events of the type are kept, and new ones are no longer checked.' })
   async remove(@Param('project_id') projectId: string, @eventTypeName() name: string): Promise<void> {
     await this.deleteEventType.execute(projectId, name);

@@ -22,6 +22,10 @@ export class EventsController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: EventResponse, description: 'Stored durably; deliveries follow.' })
   @ApiOkResponse({ type: EventResponse, description: 'idempotency_key seen before: the first event, with Idempotent-Replayed: true.' })
+  @ApiOperation({
+    operationId: 'createEvent',
+    summary: 'Send an event: Caravan stores it and delivers it to the matching endpoints',
+  })
   async create(
     @Param('project_id') projectId: string,
     @Body() body: CreateEventDto,
@@ -34,20 +38,24 @@ export class EventsController {
 
   @Get()
   @ApiPage(EventResponse)
-  @ApiOperation({ summary: 'Search events: every filter given narrows the list (AND), newest first.' })
+  @ApiOperation({ operationId: 'listEvents', summary: 'List and search events', description: 'Every filter given narrows the list (AND), newest first.' })
   list(@Param('project_id') projectId: string, @Query() query: ListEventsQueryDto) {
     return this.listEvents.execute(projectId, query);
   }
 
   @Get(':event_id')
   @ApiOkResponse({ type: EventResponse })
+  @ApiOperation({ operationId: 'getEvent', summary: 'Get an event' })
   async get(@Param('project_id') projectId: string, @Param('event_id', new IdPipe('event_id')) id: string): Promise<EventResponse> {
     return presentEvent(await this.getEvent.execute(projectId, id));
   }
 
   @Post(':event_id/replay')
   @HttpCode(202)
-  @ApiOperation({ summary: "Send the event again now to every endpoint it has a delivery for (not to one with an attempt in flight)." })
+  @ApiOperation({
+    operationId: 'replayEvent',
+    summary: "Send the event again now to every endpoint it has a delivery for (not to one with an attempt in flight).",
+  })
   @ApiAcceptedResponse({ type: ReplayEventResponse, description: 'Deliveries made due now and queued; an event not routed yet is routed.' })
   replay(@Param('project_id') projectId: string, @Param('event_id', new IdPipe('event_id')) id: string): Promise<ReplayEventResponse> {
     return this.replayEvent.execute(projectId, id);

@@ -26,6 +26,9 @@ export class IngestController {
 
   @Post(':mask_id')
   @ApiOperation({
+    operationId: 'ingestWebhook',
+    // No API key: the source's verifier is the check (an empty list overrides the document's default).
+    security: [],
     summary: 'Receive a webhook for an HTTP source (the ingest_url of the source)',
     description:
       "The request is checked by the source's verifier over the body's exact bytes, then stored as an event with the source's " +

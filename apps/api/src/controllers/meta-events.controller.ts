@@ -28,18 +28,21 @@ export class MetaEventsController {
 
   @Get()
   @ApiPage(MetaEventResponse)
+  @ApiOperation({ operationId: 'listMetaEvents', summary: 'List meta events' })
   list(@Param('project_id') projectId: string, @Query() query: ListMetaEventsQueryDto) {
     return this.listMetaEvents.execute(projectId, toPageRequest(query), { status: query.status, eventType: query.event_type });
   }
 
   @Get(':meta_event_id')
   @ApiOkResponse({ type: MetaEventWithAttemptsResponse })
+  @ApiOperation({ operationId: 'getMetaEvent', summary: 'Get a meta event with its attempts' })
   get(@Param('project_id') projectId: string, @metaEventId() id: string): Promise<MetaEventWithAttemptsResponse> {
     return this.getMetaEvent.execute(projectId, id);
   }
 
   @Get(':meta_event_id/attempts')
   @ApiExtraModels(MetaEventAttemptResponse)
+  @ApiOperation({ operationId: 'listMetaEventAttempts', summary: "List a meta event's attempts" })
   @ApiOkResponse({ schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: getSchemaPath(MetaEventAttemptResponse) } } } } })
   async attempts(@Param('project_id') projectId: string, @metaEventId() id: string): Promise<{ data: MetaEventAttemptResponse[] }> {
     return { data: (await this.getMetaEvent.execute(projectId, id)).attempts };
@@ -47,7 +50,11 @@ export class MetaEventsController {
 
   @Post(':meta_event_id/resend')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Send a meta event again now, whatever its status, as one more attempt.' })
+  @ApiOperation({
+    operationId: 'resendMetaEvent',
+    summary: 'Resend a meta event',
+    description: 'Sends it again now, whatever its status, as one more attempt.',
+  })
   @ApiOkResponse({ type: MetaEventResponse, description: 'Due now and queued.' })
   @ApiConflictResponse({ type: ErrorResponse, description: 'The meta event has an attempt in flight.' })
   resend(@Param('project_id') projectId: string, @metaEventId() id: string): Promise<MetaEventResponse> {

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { PageQueryDto, toPageRequest } from '@caravan/common';
 import {
   CreateProject,
@@ -32,6 +39,7 @@ export class ProjectsController {
   @Post()
   @RootOnly()
   @ApiCreatedResponse({ type: ProjectResponse })
+  @ApiOperation({ operationId: 'createProject', summary: 'Create a project (root key)' })
   async create(@Body() body: CreateProjectDto): Promise<ProjectResponse> {
     const { project, generatedSecret } = await this.createProject.execute(body);
     return presentProject(project, generatedSecret);
@@ -40,12 +48,14 @@ export class ProjectsController {
   @Get()
   @ApiPage(ProjectResponse)
   @RootOnly()
+  @ApiOperation({ operationId: 'listProjects', summary: 'List projects (root key)' })
   list(@Query() query: PageQueryDto) {
     return this.listProjects.execute(toPageRequest(query));
   }
 
   @Get(':project_id')
   @ApiOkResponse({ type: ProjectResponse })
+  @ApiOperation({ operationId: 'getProject', summary: 'Get a project' })
   async get(@Param('project_id') projectId: string): Promise<ProjectResponse> {
     return presentProject(await this.getProject.execute(projectId));
   }
@@ -53,6 +63,7 @@ export class ProjectsController {
   @Patch(':project_id')
   @RootOnly()
   @ApiOkResponse({ type: ProjectResponse })
+  @ApiOperation({ operationId: 'updateProject', summary: 'Update a project (root key)' })
   async update(@Param('project_id') projectId: string, @Body() body: UpdateProjectDto): Promise<ProjectResponse> {
     const { project, generatedSecret } = await this.updateProject.execute(projectId, body);
     return presentProject(project, generatedSecret);
@@ -62,6 +73,10 @@ export class ProjectsController {
   @RootOnly()
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted with its endpoints, events, deliveries and keys.' })
+  @ApiOperation({
+    operationId: 'deleteProject',
+    summary: 'Delete a project with everything in it (root key)',
+  })
   async remove(@Param('project_id') projectId: string): Promise<void> {
     await this.deleteProject.execute(projectId);
   }

@@ -4,6 +4,7 @@ import {
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
+  ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { CARAVAN_CONFIG, CaravanConfig, PageQueryDto, toPageRequest } from '@caravan/common';
@@ -46,6 +47,7 @@ export class SourcesController {
     type: SourceResponse,
     description: 'Secrets are stored encrypted and never returned.',
   })
+  @ApiOperation({ operationId: 'createSource', summary: 'Create a source (incoming webhooks or a broker)' })
   async create(
     @Param('project_id') projectId: string,
     @Body() body: CreateSourceDto,
@@ -55,18 +57,21 @@ export class SourcesController {
 
   @Get()
   @ApiPage(SourceResponse)
+  @ApiOperation({ operationId: 'listSources', summary: 'List sources' })
   list(@Param('project_id') projectId: string, @Query() query: PageQueryDto) {
     return this.listSources.execute(projectId, toPageRequest(query));
   }
 
   @Get(':source_id')
   @ApiOkResponse({ type: SourceResponse })
+  @ApiOperation({ operationId: 'getSource', summary: 'Get a source' })
   async get(@Param('project_id') projectId: string, @sourceId() id: string): Promise<SourceResponse> {
     return this.present(await this.getSource.execute(projectId, id));
   }
 
   @Patch(':source_id')
   @ApiOkResponse({ type: SourceResponse })
+  @ApiOperation({ operationId: 'updateSource', summary: 'Update a source' })
   async update(
     @Param('project_id') projectId: string,
     @sourceId() id: string,
@@ -77,6 +82,10 @@ export class SourcesController {
 
   @Get(':source_id/ingest-errors')
   @ApiPage(IngestErrorResponse)
+  @ApiOperation({
+    operationId: 'listSourceIngestErrors',
+    summary: 'List what a source received but could not turn into an event',
+  })
   ingestErrors(@Param('project_id') projectId: string, @sourceId() id: string, @Query() query: PageQueryDto) {
     return this.listIngestErrors.execute(projectId, id, toPageRequest(query));
   }
@@ -84,6 +93,7 @@ export class SourcesController {
   @Delete(':source_id')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted with its subscriptions; its events stay.' })
+  @ApiOperation({ operationId: 'deleteSource', summary: 'Delete a source' })
   async remove(@Param('project_id') projectId: string, @sourceId() id: string): Promise<void> {
     await this.deleteSource.execute(projectId, id);
   }

@@ -5,6 +5,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiParam,
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
@@ -52,12 +53,14 @@ export class SubscriptionsController {
 
   @Post()
   @ApiCreatedResponse({ type: SubscriptionResponse })
+  @ApiOperation({ operationId: 'createSubscription', summary: 'Create a subscription' })
   async create(@Param('project_id') projectId: string, @Body() body: CreateSubscriptionDto): Promise<SubscriptionResponse> {
     return presentSubscription(await this.createSubscription.execute(projectId, body));
   }
 
   @Get()
   @ApiPage(SubscriptionResponse)
+  @ApiOperation({ operationId: 'listSubscriptions', summary: 'List subscriptions' })
   list(@Param('project_id') projectId: string, @Query() query: ListSubscriptionsQueryDto) {
     return this.listSubscriptions.execute(projectId, toPageRequest(query), query.endpoint_id);
   }
@@ -65,7 +68,12 @@ export class SubscriptionsController {
   // Declared before the :subscription_id routes so the literal segment is never read as an id.
   @Post('test_filter')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Tell whether an event with the given data and headers would pass a subscription filter' })
+  // The guard checks project_id against the key; the handler does not read it.
+  @ApiParam({ name: 'project_id', type: String })
+  @ApiOperation({
+    operationId: 'testSubscriptionFilter',
+    summary: 'Tell whether an event with the given data and headers would pass a subscription filter',
+  })
   @ApiOkResponse({ type: TestFilterResponse })
   testFilter(@Body() body: TestFilterDto): TestFilterResponse {
     return { matches: this.testSubscriptionFilter.execute(body) };
@@ -73,12 +81,14 @@ export class SubscriptionsController {
 
   @Get(':subscription_id')
   @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiOperation({ operationId: 'getSubscription', summary: 'Get a subscription' })
   async get(@Param('project_id') projectId: string, @subscriptionId() id: string): Promise<SubscriptionResponse> {
     return presentSubscription(await this.getSubscription.execute(projectId, id));
   }
 
   @Patch(':subscription_id')
   @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiOperation({ operationId: 'updateSubscription', summary: 'Update a subscription' })
   async update(
     @Param('project_id') projectId: string,
     @subscriptionId() id: string,
@@ -90,6 +100,7 @@ export class SubscriptionsController {
   @Delete(':subscription_id')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiOperation({ operationId: 'deleteSubscription', summary: 'Delete a subscription' })
   async remove(@Param('project_id') projectId: string, @subscriptionId() id: string): Promise<void> {
     await this.deleteSubscription.execute(projectId, id);
   }

@@ -13,7 +13,7 @@ export class ListDeliveriesQueryDto extends PageQueryDto {
     type: [String],
     enum: DELIVERY_STATUSES,
     description: 'One status or several (any of them), comma-separated or repeated.',
-    example: 'retry,failure',
+    example: ['retry', 'failure'],
   })
   @IsOptional()
   @Transform(({ value }) => listParameter(value))
@@ -33,8 +33,8 @@ export class ListDeliveriesQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({
     type: [String],
-    description: "Deliveries of events of this type or these types, comma-separated or repeated.",
-    example: 'invoice.paid',
+    description: 'Deliveries of events of this type or these types, comma-separated or repeated.',
+    example: ['invoice.paid'],
   })
   @IsOptional()
   @Transform(({ value }) => listParameter(value))

@@ -92,7 +92,7 @@ export class ListEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
     type: [String],
     description: 'One event type or several (any of them), comma-separated or repeated.',
-    example: 'invoice.paid,invoice.voided',
+    example: ['invoice.paid', 'invoice.voided'],
   })
   @IsOptional()
   @Transform(({ value }) => listParameter(value))

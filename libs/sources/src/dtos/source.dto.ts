@@ -111,6 +111,7 @@ export class CreateSourceDto {
   verifier?: SourceVerifierDto;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'X-GitHub-Delivery',
     nullable: true,
     description:
