@@ -5,6 +5,7 @@ export * from './config/require-external-storage';
 export * from './errors/domain-errors';
 export * from './ids/id';
 export * from './pagination/page';
+export * from './pagination/created-range-query';
 export * from './retry/retry-config';
 export * from './defined-fields';
 export * from './crypto/secret-box';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { listParameter, PageQueryDto, WithoutNul } from '@caravan/common';
+import { CreatedAfterQuery, CreatedBeforeQuery, listParameter, PageQueryDto, WithoutNul } from '@caravan/common';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsDateString, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import type { DeliveryAttempt } from '../entities/delivery-attempt.entity';
 import { DELIVERY_STATUSES, DeliveryStatus, EventDelivery } from '../entities/event-delivery.entity';
 
@@ -57,14 +57,10 @@ export class ListDeliveriesQueryDto extends PageQueryDto {
   @WithoutNul()
   idempotency_key?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 3339; deliveries created at or after.' })
-  @IsOptional()
-  @IsDateString({ strict: true }, { message: 'created_after must be an RFC 3339 time' })
+  @CreatedAfterQuery('deliveries')
   created_after?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 3339; deliveries created before.' })
-  @IsOptional()
-  @IsDateString({ strict: true }, { message: 'created_before must be an RFC 3339 time' })
+  @CreatedBeforeQuery('deliveries')
   created_before?: string;
 }
 

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { InvalidInputError } from '@caravan/common';
+import { CreatedAfterQuery, CreatedBeforeQuery, InvalidInputError } from '@caravan/common';
 import type { BatchRetryFilter } from '@caravan/queue';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDateString,
   IsIn,
   IsOptional,
   IsString,
@@ -64,14 +63,10 @@ export class BatchRetryFilterDto {
   @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'event_type must be 1-200 letters, digits or . _ : -' })
   event_type?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 3339; deliveries created at or after.' })
-  @IsOptional()
-  @IsDateString({ strict: true }, { message: 'created_after must be an RFC 3339 time' })
+  @CreatedAfterQuery('deliveries')
   created_after?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 3339; deliveries created before.' })
-  @IsOptional()
-  @IsDateString({ strict: true }, { message: 'created_before must be an RFC 3339 time' })
+  @CreatedBeforeQuery('deliveries')
   created_before?: string;
 }
 

@@ -1,11 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { listParameter, PageQueryDto, WithoutNul } from '@caravan/common';
+import { CreatedAfterQuery, CreatedBeforeQuery, listParameter, PageQueryDto, WithoutNul } from '@caravan/common';
 import { EVENT_TYPE_NAME, EVENT_TYPE_NAME_RULE } from '@caravan/event-types';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsDateString,
   IsDefined,
   IsNotEmpty,
   IsNotEmptyObject,
@@ -125,14 +124,10 @@ export class ListEventsQueryDto extends PageQueryDto {
   @WithoutNul()
   idempotency_key?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 3339; events created at or after.' })
-  @IsOptional()
-  @IsDateString({ strict: true }, { message: 'created_after must be an RFC 3339 time' })
+  @CreatedAfterQuery('events')
   created_after?: string;
 
-  @ApiPropertyOptional({ description: 'RFC 3339; events created before.' })
-  @IsOptional()
-  @IsDateString({ strict: true }, { message: 'created_before must be an RFC 3339 time' })
+  @CreatedBeforeQuery('events')
   created_before?: string;
 
   @ApiPropertyOptional({
