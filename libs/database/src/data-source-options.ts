@@ -4,9 +4,12 @@ import { MIGRATIONS } from '../../../migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 export function dataSourceOptions(config: CaravanConfig): DataSourceOptions {
+  const { url, replicaUrl } = config.database;
   return {
     type: 'postgres',
-    url: config.database.url,
+    // With a replica, reads still go to the primary unless a query asks for the replica
+    // (ReplicaReads): a client that writes and reads back must see its write.
+    ...(replicaUrl ? { replication: { master: { url }, slaves: [{ url: replicaUrl }], defaultMode: 'master' as const } } : { url }),
     synchronize: false,
     migrationsRun: false,
     migrations: MIGRATIONS,

@@ -179,6 +179,16 @@ describe('loadConfig: egress settings', () => {
   });
 });
 
+describe('loadConfig: a read replica', () => {
+  it('reads DATABASE_REPLICA_URL as a PostgreSQL URL, and refuses it in the embedded mode', () => {
+    assert.equal(loadConfig({ CARAVAN_STORAGE: 'external' }).database.replicaUrl, null);
+    const replica = 'postgres://reader@replica:5432/caravan';
+    assert.equal(loadConfig({ CARAVAN_STORAGE: 'external', DATABASE_REPLICA_URL: replica }).database.replicaUrl, replica);
+    assert.throws(() => loadConfig({ CARAVAN_STORAGE: 'external', DATABASE_REPLICA_URL: 'mysql://replica/caravan' }), /DATABASE_REPLICA_URL must use postgres:/);
+    assert.throws(() => loadConfig({ DATABASE_REPLICA_URL: replica }), /DATABASE_REPLICA_URL needs DATABASE_URL and REDIS_URL/);
+  });
+});
+
 describe('loadConfig: Redis Sentinel', () => {
   it('has no Sentinels by default, and reads host:port lists with the Sentinel port as default', () => {
     assert.deepEqual(loadConfig({ CARAVAN_STORAGE: 'external' }).redis.sentinels, []);

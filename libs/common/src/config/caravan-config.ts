@@ -18,6 +18,8 @@ export interface CaravanConfig {
   database: {
     /** In embedded mode, empty until the embedded server has started and filled it in. */
     url: string;
+    /** A read replica for lists and searches (they may lag by the replica's delay); null: the primary. */
+    replicaUrl: string | null;
     poolSize: number;
     migrate: boolean;
   };
@@ -340,6 +342,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     storage,
     database: {
       url: embedded ? '' : read.url('DATABASE_URL', DEFAULT_DATABASE_URL, ['postgres:', 'postgresql:']),
+      replicaUrl: embedded ? noReplicaWhenEmbedded(read) : read.optionalUrl('DATABASE_REPLICA_URL', ['postgres:', 'postgresql:']),
       // PGlite is one Postgres session: a second connection would share it, transactions included.
       poolSize: embedded ? 1 : read.int('CARAVAN_DATABASE_POOL_SIZE', 10, 1, 500),
       migrate: embedded || read.bool('CARAVAN_MIGRATE', !production),
@@ -416,6 +419,13 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
  * PostgreSQL and Redis, and is the default in production, where data on a local disk would be a
  * surprise. Half a configuration is refused: it is almost always a forgotten variable.
  */
+function noReplicaWhenEmbedded(read: EnvReader): null {
+  if (read.raw('DATABASE_REPLICA_URL') !== undefined) {
+    read.problems.push('DATABASE_REPLICA_URL needs DATABASE_URL and REDIS_URL: the embedded mode has one database');
+  }
+  return null;
+}
+
 function storageMode(read: EnvReader, production: boolean): StorageMode {
   const database = read.raw('DATABASE_URL') !== undefined;
   // Sentinels name a Redis as much as a URL does (the URL then only adds credentials and the db).

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { readFromReplica } from '@caravan/database';
 import { idBoundAt, MicroBatcher, newId, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
 import { DataSource, Repository } from 'typeorm';
 import { DeliveryAttempt } from '../entities/delivery-attempt.entity';
@@ -175,7 +176,7 @@ export class DeliveryRepository {
    * (its type, its idempotency key) read the events table in the same statement, as the batch
    * retry selection does: a page must be cut after filtering, so it cannot be two queries.
    */
-  listPage(projectId: string, page: PageRequest, filter: DeliveryFilter): Promise<EventDelivery[]> {
+  async listPage(projectId: string, page: PageRequest, filter: DeliveryFilter): Promise<EventDelivery[]> {
     const query = this.deliveries
       .createQueryBuilder('delivery')
       .where('delivery.project_id = :projectId', { projectId })
@@ -208,7 +209,7 @@ export class DeliveryRepository {
         .andWhere('delivery.id <= :highId', { highId: idBoundAt(new Date(filter.createdBefore.getTime() + 1000), 'highest') })
         .andWhere('delivery.created_at < :createdBefore', { createdBefore: filter.createdBefore });
     }
-    return query.getMany();
+    return readFromReplica(this.db, (runner) => query.setQueryRunner(runner).getMany());
   }
 
   attemptsOf(projectId: string, deliveryId: string): Promise<DeliveryAttempt[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { readFromReplica } from '@caravan/database';
 import { IdLoader, MicroBatcher, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
 import { In, IsNull, LessThan, Repository } from 'typeorm';
 import { Event } from '../entities/event.entity';
@@ -108,7 +109,7 @@ export class EventRepository {
   /** One page of the project's events matching the filter, newest first (see eventSearchSql). */
   async listPage(projectId: string, page: PageRequest, filter: EventFilter): Promise<Event[]> {
     const { sql, params } = eventSearchSql(projectId, page, filter);
-    const rows: EventRow[] = await this.events.query(sql, params);
+    const rows: EventRow[] = await readFromReplica(this.events.manager.connection, (runner) => runner.query(sql, params));
     return rows.map(toEvent);
   }
 
