@@ -188,7 +188,13 @@ class EmbeddedTestCaravan extends TestCaravan {
   }
 
   async query(sql: string, params: unknown[] = []): Promise<{ rows: any[] }> {
-    if (!this.hasExited()) return this.db.query(sql, params);
+    if (!this.hasExited()) {
+      // A pooled connection the embedded server dropped fails once (ECONNRESET); a fresh one works.
+      return this.db.query(sql, params).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ECONNRESET' && !/Connection terminated/.test(error.message)) throw error;
+        return this.db.query(sql, params);
+      });
+    }
     // Nobody holds the data directory: open its database directly, read, and let go.
     const database = await PGlite.create({ dataDir: path.join(this.dataDir, 'postgres') });
     try {
