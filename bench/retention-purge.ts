@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import { childEnvironment, loadConfig } from '@caravan/common';
 import { InfrastructureModule } from '@caravan/database';
@@ -139,6 +140,15 @@ async function main(): Promise<void> {
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.end();
+    // The queue module registered its queues under this prefix: leave no keys behind.
+    const redis = new Redis('redis://127.0.0.1:6379/0', { maxRetriesPerRequest: 1 });
+    try {
+      for await (const keys of redis.scanStream({ match: `${name}:*`, count: 1000 }) as AsyncIterable<string[]>) {
+        if (keys.length) await redis.unlink(...keys);
+      }
+    } finally {
+      redis.disconnect();
+    }
   }
 }
 
