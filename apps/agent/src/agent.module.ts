@@ -7,6 +7,7 @@ import { RetentionModule } from '@caravan/retention';
 import { SchedulerModule } from '@caravan/scheduler';
 import { SourcesModule } from '@caravan/sources';
 import { BrokerSupervisor } from './broker-supervisor';
+import { InlineFirstAttempts } from './processors/inline-first-attempts';
 import { configuredProcessors } from './processors/processors';
 import { ScheduledJobs } from './scheduled-jobs';
 
@@ -17,7 +18,7 @@ export class AgentModule {
     return {
       module: AgentModule,
       imports: [DeliveryModule, MetaEventsModule, SourcesModule, RetentionModule, SchedulerModule, HealthModule],
-      providers: [...configuredProcessors(config), ScheduledJobs, BrokerSupervisor],
+      providers: [...configuredProcessors(config), InlineFirstAttempts, ScheduledJobs, BrokerSupervisor],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { annotateSpan, currentTraceparent, nullIfNotFound, SpanAttribute } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
 import { GetEvent, MarkEventRouted } from '@caravan/events';
-import { JobQueue, RouteEventJob } from '@caravan/queue';
+import { DeliverJob, JobQueue, RouteEventJob } from '@caravan/queue';
 import { FindMatchingSubscriptions } from '@caravan/subscriptions';
 import { DeliveryRepository, NewDelivery } from '../../repositories/delivery.repository';
 
@@ -22,7 +22,8 @@ export class RouteEvent {
     private readonly queue: JobQueue,
   ) {}
 
-  async execute(job: RouteEventJob): Promise<number> {
+  /** `startFirstAttempts` gets the first attempts of the new deliveries; by default they are queued. */
+  async execute(job: RouteEventJob, startFirstAttempts: (jobs: DeliverJob[]) => Promise<void> = (jobs) => this.queue.deliver(jobs)): Promise<number> {
     const event = await this.getEvent.execute(job.projectId, job.eventId).catch(nullIfNotFound);
     if (!event || event.routedAt) return 0;
     annotateSpan({ [SpanAttribute.eventType]: event.eventType });
@@ -31,7 +32,7 @@ export class RouteEvent {
     const created = await this.deliveries.insertMissing(event.projectId, event.id, targets);
     // Each first attempt continues this routing span's trace, and so the ingest request's.
     const traceparent = currentTraceparent();
-    await this.queue.deliver(
+    await startFirstAttempts(
       created.map((delivery) => ({ projectId: event.projectId, deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: 1, traceparent })),
     );
     await this.markRouted.execute(event.projectId, event.id);
