@@ -10,3 +10,4 @@ export * from './usecases/get-event-type/get-event-type.usecase';
 export * from './usecases/list-event-types/list-event-types.usecase';
 export * from './usecases/update-event-type/update-event-type.usecase';
 export * from './usecases/validate-event-data/validate-event-data.usecase';
+export * from './event-types-query';

@@ -1,12 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CreatedAfterQuery, CreatedBeforeQuery, listParameter, PageQueryDto, WithoutNul } from '@caravan/common';
+import { EventTypesQuery } from '@caravan/event-types';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { DeliveryAttempt } from '../entities/delivery-attempt.entity';
 import { DELIVERY_STATUSES, DeliveryStatus, EventDelivery } from '../entities/event-delivery.entity';
-
-const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,200}$/;
-const MAX_EVENT_TYPES = 20;
 
 export class ListDeliveriesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -31,16 +29,7 @@ export class ListDeliveriesQueryDto extends PageQueryDto {
   @IsUUID('all', { message: 'event_id must be an event id' })
   event_id?: string;
 
-  @ApiPropertyOptional({
-    type: [String],
-    description: 'Deliveries of events of this type or these types, comma-separated or repeated.',
-    example: ['invoice.paid'],
-  })
-  @IsOptional()
-  @Transform(({ value }) => listParameter(value))
-  @IsArray({ message: 'event_type must be event types, comma-separated' })
-  @ArrayMaxSize(MAX_EVENT_TYPES, { message: `event_type must hold at most ${MAX_EVENT_TYPES} event types` })
-  @Matches(EVENT_TYPE, { each: true, message: 'event_type must be 1-200 letters, digits or . _ : -' })
+  @EventTypesQuery('Deliveries of events of this type or these types, comma-separated or repeated.', ['invoice.paid'])
   event_type?: string[];
 
   @ApiPropertyOptional({ description: "Deliveries to this owner's endpoints (the endpoints' owner_id)." })

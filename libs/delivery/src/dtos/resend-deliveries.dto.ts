@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CreatedAfterQuery, CreatedBeforeQuery, InvalidInputError } from '@caravan/common';
+import { EVENT_TYPE_NAME, EVENT_TYPE_NAME_RULE } from '@caravan/event-types';
 import type { BatchRetryFilter } from '@caravan/queue';
 import {
   ArrayMaxSize,
@@ -60,7 +61,7 @@ export class BatchRetryFilterDto {
   @ApiPropertyOptional({ description: 'Exact event type.', example: 'invoice.paid' })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z0-9_.:-]{1,200}$/, { message: 'event_type must be 1-200 letters, digits or . _ : -' })
+  @Matches(EVENT_TYPE_NAME, { message: `event_type must be ${EVENT_TYPE_NAME_RULE}` })
   event_type?: string;
 
   @CreatedAfterQuery('deliveries')

@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CreatedAfterQuery, CreatedBeforeQuery, listParameter, PageQueryDto, WithoutNul } from '@caravan/common';
-import { EVENT_TYPE_NAME, EVENT_TYPE_NAME_RULE } from '@caravan/event-types';
+import { CreatedAfterQuery, CreatedBeforeQuery, PageQueryDto, WithoutNul } from '@caravan/common';
+import { EVENT_TYPE_NAME, EVENT_TYPE_NAME_RULE, EventTypesQuery } from '@caravan/event-types';
 import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsDefined,
   IsNotEmpty,
   IsNotEmptyObject,
@@ -55,8 +53,6 @@ export class CreateEventDto {
   idempotency_key?: string;
 }
 
-const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,200}$/;
-const MAX_EVENT_TYPES = 20;
 const MAX_DATA_FILTER_LENGTH = 2000;
 
 /**
@@ -88,16 +84,7 @@ export function isJsonbCompatible(value: unknown): boolean {
 }
 
 export class ListEventsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({
-    type: [String],
-    description: 'One event type or several (any of them), comma-separated or repeated.',
-    example: ['invoice.paid', 'invoice.voided'],
-  })
-  @IsOptional()
-  @Transform(({ value }) => listParameter(value))
-  @IsArray({ message: 'event_type must be event types, comma-separated' })
-  @ArrayMaxSize(MAX_EVENT_TYPES, { message: `event_type must hold at most ${MAX_EVENT_TYPES} event types` })
-  @Matches(EVENT_TYPE, { each: true, message: 'event_type must be 1-200 letters, digits or . _ : -' })
+  @EventTypesQuery('One event type or several (any of them), comma-separated or repeated.', ['invoice.paid', 'invoice.voided'])
   event_type?: string[];
 
   @ApiPropertyOptional({ description: 'Events addressed to this endpoint or that have a delivery to it.' })

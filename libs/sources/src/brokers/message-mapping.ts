@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isId } from '@caravan/common';
+import { EVENT_TYPE_NAME } from '@caravan/event-types';
 import type { BrokerMessage } from './broker-consumer';
 import { valueAtPath } from '../mapping/json-path';
 
@@ -46,7 +47,6 @@ export const MAPPING_ATTRIBUTES = {
 
 // The same rules as the events API's create body (CreateEventDto) and as HTTP sources, so a message is
 // judged poison here rather than failing inside the sink.
-const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,200}$/;
 const MAX_ID_LENGTH = 200;
 const MAX_REASON_EXCERPT = 80;
 
@@ -92,7 +92,7 @@ export function mapMessage(message: BrokerMessage, mapping: MessageMapping = {})
       : '';
     return { poison: `no event type: set the "${MAPPING_ATTRIBUTES.eventType}" attribute${where}` };
   }
-  if (!EVENT_TYPE.test(fields.event_type)) {
+  if (!EVENT_TYPE_NAME.test(fields.event_type)) {
     return { poison: `event type "${excerpt(fields.event_type)}" must be 1-200 letters, digits or . _ : -` };
   }
   if (fields.endpoint_id !== undefined) {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { isId } from '@caravan/common';
+import { EVENT_TYPE_NAME } from '@caravan/event-types';
 import type { WebhookHeaders } from '@caravan/signatures';
 import type { SourceMapping, VerifierType } from '../entities/source.entity';
 import { readHeader } from '../verifiers/incoming-request';
 import { valueAtPath } from './json-path';
 
 /** The rules of the events API (CreateEventDto), so an event from a source is like any other. */
-const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,200}$/;
 const MAX_ID_LENGTH = 200;
 
 /** Where a provider preset finds the event type when no event_type_path says otherwise. */
@@ -117,7 +117,7 @@ function eventTypeOf(
     preset && 'bodyPath' in preset ? mappedString(data, preset.bodyPath) : undefined,
   ];
   return (
-    candidates.find((candidate) => candidate !== undefined && EVENT_TYPE.test(candidate)) ??
+    candidates.find((candidate) => candidate !== undefined && EVENT_TYPE_NAME.test(candidate)) ??
     eventTypeFromName(source.name)
   );
 }
