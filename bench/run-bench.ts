@@ -19,7 +19,7 @@ import { BenchResults, caravanToBaselineRatios, formatReport, IngestRun, writeJs
  * delivery loop). Prints tables and writes bench/results/latest.json. See bench/README.md.
  *
  * Usage: node dist/bench/run-bench.js [--soak [--soak-seconds=300] [--soak-rate=500]] [--profile]
- *          [--seconds=10] [--connections=50]
+ *          [--seconds=10] [--connections=50] [--phases=ingest,e2e-x1-500,e2e-x10-300,delivery-baseline]
  *          [--postgres-url=postgres://postgres@127.0.0.1:5432/postgres] [--redis-url=redis://127.0.0.1:6379/0]
  */
 
@@ -32,6 +32,8 @@ interface Options {
   connections: number;
   postgresUrl: string;
   redisUrl: string;
+  /** Which phases run (ingest, e2e-x<fan-out>-<rate>, delivery-baseline); all when unset. */
+  phases: Set<string> | null;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -44,6 +46,7 @@ function parseOptions(argv: string[]): Options {
     connections: 50,
     postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
     redisUrl: 'redis://127.0.0.1:6379/0',
+    phases: null,
   };
   for (const arg of argv) {
     const [name, value = ''] = arg.split(/=(.*)/s, 2);
@@ -56,9 +59,21 @@ function parseOptions(argv: string[]): Options {
     else if (name === '--connections') options.connections = Math.min(Math.max(Number(value) || 50, 1), 500);
     else if (name === '--postgres-url') options.postgresUrl = value;
     else if (name === '--redis-url') options.redisUrl = value;
+    else if (name === '--phases') options.phases = knownPhases(value.split(',').filter(Boolean));
     else throw new Error(`unknown option ${arg}; see bench/README.md`);
   }
   return options;
+}
+
+function knownPhases(names: string[]): Set<string> {
+  const known = ['ingest', 'delivery-baseline', ...END_TO_END_PLANS.map(planName)];
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length) throw new Error(`unknown phase ${unknown.join(', ')}; phases: ${known.join(', ')}`);
+  return new Set(names);
+}
+
+function planName(plan: { fanOut: number; eventsPerSecond: number }): string {
+  return `e2e-x${plan.fanOut}-${plan.eventsPerSecond}`;
 }
 
 const FIXED_INGEST_RATE = 1000;
@@ -72,6 +87,7 @@ const PROFILES_DIR = path.resolve(__dirname, '../../bench/results/profiles');
 const PROFILED_PHASES: Record<string, 'api' | 'agent'> = {
   'ingest caravan full load': 'api',
   'e2e-x1-1000': 'agent',
+  'e2e-x10-300': 'agent',
 };
 // Offered deliveries per second of 100, 500 and 1,000 with either fan-out, then 3,000 with ten
 // endpoints: above what the agent sends, so the row shows its ceiling.
@@ -196,20 +212,24 @@ async function runBench(options: Options): Promise<number> {
       );
     }
   };
-  await ingest('caravan', caravan.eventsUrl, { authorization: `Bearer ${caravan.projectKey}` });
+  const runs = (phase: string) => !options.phases || options.phases.has(phase);
+  if (runs('ingest')) {
+    await ingest('caravan', caravan.eventsUrl, { authorization: `Bearer ${caravan.projectKey}` });
 
-  say('starting the ingest baseline (Fastify, one INSERT and one BullMQ add per event)');
-  const started = await ForkedChild.start<{ type: string }>('ingest baseline', 'ingest-baseline-process', [
-    caravan.databaseUrl,
-    options.redisUrl,
-    caravan.baselineRedisPrefix,
-    String(caravan.databasePoolSize),
-  ]);
-  baseline = started;
-  cleanup.add('stop the ingest baseline', () => started.stop());
-  await ingest('baseline', `http://127.0.0.1:${started.port}/events`, {});
-  await started.stop();
-  baseline = null;
+    say('starting the ingest baseline (Fastify, one INSERT and one BullMQ add per event)');
+    const started = await ForkedChild.start<{ type: string }>('ingest baseline', 'ingest-baseline-process', [
+      caravan.databaseUrl,
+      options.redisUrl,
+      caravan.baselineRedisPrefix,
+      String(caravan.databasePoolSize),
+    ]);
+    baseline = started;
+    cleanup.add('stop the ingest baseline', () => started.stop());
+    await ingest('baseline', `http://127.0.0.1:${started.port}/events`, {});
+    await started.stop();
+    baseline = null;
+
+  }
 
   const unrouted = await caravan.unroutedEvents();
   say(`starting the Caravan agent; ${unrouted} ingested events wait to be routed`);
@@ -243,11 +263,11 @@ async function runBench(options: Options): Promise<number> {
   say('end to end: 3 s warm-up at 100 events/s');
   await runEndToEnd({ fanOut: 1, eventsPerSecond: 100, durationSeconds: 3, run: 'e2e-warm-up' }, context);
   receiver.forget('e2e-warm-up');
-  for (const plan of END_TO_END_PLANS) {
+  for (const plan of END_TO_END_PLANS.filter((plan) => runs(planName(plan)))) {
     say(
       `end to end: ${plan.eventsPerSecond} events/s to ${plan.fanOut} endpoint(s) for ${options.seconds} s, then drain`,
     );
-    const { result, store } = await measured(`e2e-x${plan.fanOut}-${plan.eventsPerSecond}`, () =>
+    const { result, store } = await measured(planName(plan), () =>
       runEndToEnd({ ...plan, durationSeconds: options.seconds }, context),
     );
     results.endToEnd.push({ ...result, store });
@@ -256,13 +276,15 @@ async function runBench(options: Options): Promise<number> {
     );
   }
 
-  say(`delivery baseline: undici, ${caravan.deliveryConcurrency} concurrent, ${options.seconds} s`);
-  const sampler = await ProcessUsageSampler.start(processes);
-  const deliveryBaseline = await runDeliveryBaseline(receiver, caravan.deliveryConcurrency, options.seconds);
-  results.deliveryBaseline = { ...deliveryBaseline, usage: await sampler.stop() };
-  say(
-    `  ${deliveryBaseline.deliveriesPerSecond.toFixed(0)} deliveries/s, p50 ${deliveryBaseline.latency.p50.toFixed(1)} ms, p99 ${deliveryBaseline.latency.p99.toFixed(1)} ms`,
-  );
+  if (runs('delivery-baseline')) {
+    say(`delivery baseline: undici, ${caravan.deliveryConcurrency} concurrent, ${options.seconds} s`);
+    const sampler = await ProcessUsageSampler.start(processes);
+    const deliveryBaseline = await runDeliveryBaseline(receiver, caravan.deliveryConcurrency, options.seconds);
+    results.deliveryBaseline = { ...deliveryBaseline, usage: await sampler.stop() };
+    say(
+      `  ${deliveryBaseline.deliveriesPerSecond.toFixed(0)} deliveries/s, p50 ${deliveryBaseline.latency.p50.toFixed(1)} ms, p99 ${deliveryBaseline.latency.p99.toFixed(1)} ms`,
+    );
+  }
 
   if (options.soak) {
     const plan = { ...DEFAULT_SOAK, durationSeconds: options.soakSeconds, eventsPerSecond: options.soakRate };

@@ -78,8 +78,13 @@ export class DeliveryRepository {
    * Creates one delivery per endpoint; rows that exist already are skipped. Returns the new ones.
    * The calls of concurrent routings share one INSERT.
    */
+  /**
+   * Creates the event's deliveries that do not exist yet and marks the event routed, in one
+   * statement: routing's two writes, shared with the routings that run meanwhile. An event with
+   * deliveries that is not marked, or the reverse, cannot happen; the deliveries are due, so if
+   * their first attempts are never started (the agent dies now) the sweeper starts them.
+   */
   async insertMissing(projectId: string, eventId: string, targets: NewDelivery[]): Promise<{ id: string; endpointId: string }[]> {
-    if (targets.length === 0) return [];
     return throwIfError(await this.deliveryInserts.add({ projectId, eventId, targets }));
   }
 
@@ -88,12 +93,23 @@ export class DeliveryRepository {
       targets.map((target) => [newId(), projectId, eventId, target.endpointId, target.subscriptionId] as const),
     );
     const inserted: { id: string; event_id: string; endpoint_id: string }[] = await this.db.query(
-      `INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status)
-       SELECT id, project_id, event_id, endpoint_id, subscription_id, 'scheduled'
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[]) AS t(id, project_id, event_id, endpoint_id, subscription_id)
-       ON CONFLICT (event_id, endpoint_id) DO NOTHING
-       RETURNING id, event_id, endpoint_id`,
-      [0, 1, 2, 3, 4].map((column) => rows.map((row) => row[column])),
+      `WITH inserted AS (
+         INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status)
+         SELECT id, project_id, event_id, endpoint_id, subscription_id, 'scheduled'
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[]) AS t(id, project_id, event_id, endpoint_id, subscription_id)
+         ON CONFLICT (event_id, endpoint_id) DO NOTHING
+         RETURNING id, event_id, endpoint_id
+       ), routed AS (
+         UPDATE events e SET routed_at = now()
+         FROM unnest($6::uuid[], $7::uuid[]) AS m(id, project_id)
+         WHERE e.id = m.id AND e.project_id = m.project_id AND e.routed_at IS NULL
+       )
+       SELECT id, event_id, endpoint_id FROM inserted`,
+      [
+        ...[0, 1, 2, 3, 4].map((column) => rows.map((row) => row[column])),
+        batch.map((entry) => entry.eventId),
+        batch.map((entry) => entry.projectId),
+      ],
     );
     const byEvent = new Map<string, { id: string; endpointId: string }[]>();
     for (const row of inserted) {

@@ -128,6 +128,22 @@ export function breakerStoreContract(
     assert.equal((await breaker.status(endpointId)).failures, 50);
   });
 
+  it('writes the results recorded meanwhile for one endpoint together, not one write each', async () => {
+    const { store } = makeHarness({ ttlMs: LONG_TTL_MS });
+    const endpointId = randomUUID();
+    let writes = 0;
+    const counting = Object.create(store) as BreakerStore;
+    counting.compareAndSet = (...args) => {
+      writes++;
+      return store.compareAndSet(...args);
+    };
+    const breaker = new CircuitBreaker(counting);
+    await Promise.all(Array.from({ length: 50 }, () => breaker.record(endpointId, true, NEVER_OPENS)));
+    assert.equal((await breaker.status(endpointId)).successes, 50);
+    // The first result is written alone; the 49 that came while it was in flight, in one more write.
+    assert.ok(writes <= 3, `${writes} writes for 50 results`);
+  });
+
   it('loses no result that several agents record concurrently for one endpoint', async () => {
     const { store } = makeHarness({ ttlMs: LONG_TTL_MS });
     const endpointId = randomUUID();

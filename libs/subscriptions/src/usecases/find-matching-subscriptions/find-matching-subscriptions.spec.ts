@@ -11,8 +11,9 @@ function subscription(
   eventTypes: string[],
   filter: unknown = null,
   sourceId: string | null = null,
+  projectId = 'p1',
 ): Subscription {
-  return { id, endpointId, eventTypes, filter, sourceId } as Subscription;
+  return { id, projectId, endpointId, eventTypes, filter, sourceId } as Subscription;
 }
 
 function finder(subscriptions: Subscription[]) {
@@ -82,5 +83,14 @@ describe('finding the subscriptions an event passes', () => {
       subscription('s2', 'e2', ['*']),
     ]);
     assert.deepEqual(await find.execute(event), [{ subscriptionId: 's2', endpointId: 'e2' }]);
+  });
+
+  it("matches only the event's project's subscriptions among the candidates it is given", () => {
+    const { find } = finder([]);
+    const candidates = [
+      subscription('other', 'e9', ['order.*'], null, null, 'p2'),
+      subscription('own', 'e1', ['order.*']),
+    ];
+    assert.deepEqual(find.among(candidates, event), [{ subscriptionId: 'own', endpointId: 'e1' }]);
   });
 });

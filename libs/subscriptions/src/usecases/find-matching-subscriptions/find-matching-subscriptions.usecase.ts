@@ -36,9 +36,20 @@ export class FindMatchingSubscriptions {
   constructor(private readonly subscriptions: SubscriptionRepository) {}
 
   async execute(event: MatchableEvent): Promise<SubscriptionMatch[]> {
+    return this.among(await this.candidates(event.projectId), event);
+  }
+
+  /** The project's subscriptions, to match with `among`: routing reads them while it reads the event. */
+  candidates(projectId: string): Promise<readonly Subscription[]> {
+    return this.subscriptions.allOfProject(projectId);
+  }
+
+  /** The matches among `candidates`, which must be the event's project's subscriptions. */
+  among(candidates: readonly Subscription[], event: MatchableEvent): SubscriptionMatch[] {
     const subject = filterSubject(event.data, event.customHeaders);
     const matches = new Map<string, SubscriptionMatch>();
-    for (const subscription of await this.subscriptions.allOfProject(event.projectId)) {
+    for (const subscription of candidates) {
+      if (subscription.projectId !== event.projectId) continue;
       if (matches.has(subscription.endpointId)) continue;
       if ((subscription.sourceId ?? null) !== (event.sourceId ?? null)) continue;
       if (!subscription.eventTypes.some((pattern) => new EventTypePattern(pattern).matches(event.eventType)))
