@@ -3,19 +3,33 @@ import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import { Deferral, DeliverJob, JobQueue, QueueName } from '@caravan/queue';
 import { DeliveryProcessor } from './delivery.processor';
 
+/** First attempts waiting for a slot, per delivery slot: enough to keep the slots busy, not a queue. */
+const BACKLOG_PER_SLOT = 10;
+/** Longest a routing job waits for room in the backlog before it queues its attempts instead. */
+const MAX_ROOM_WAIT_MS = 5000;
+
 /**
- * Sends the first attempt of a delivery routing has just created in this process, as long as a
- * slot is free (up to the delivery concurrency), instead of queueing a job for it: one queue hop
- * less per delivery, which on Redis is about half of the commands a delivery costs. The rest are
- * queued as before. Nothing is lost when this process dies meanwhile: the delivery is in
- * PostgreSQL, due, and the sweeper queues it. A deferral (rate limit, open circuit) or an error
- * becomes a queued job, so the queue's waiting and retries apply from there.
+ * Sends the first attempts of the deliveries routing has just created in this process, up to the
+ * delivery concurrency at a time, instead of queueing a job for each: a queue hop costs about 45
+ * Redis commands, more than the rest of a delivery. Attempts beyond the free slots wait here, in
+ * order, in a short backlog; when it is full, routing waits for room (so events wait in the
+ * routing queue, where they cost nothing more) and after MAX_ROOM_WAIT_MS queues them as jobs.
+ *
+ * Nothing is lost when this process dies: every delivery here is in PostgreSQL, due, and the
+ * sweeper queues it. A deferral (rate limit, open circuit) or an error becomes a queued job, so
+ * the queue's waiting and retries apply from there. At shutdown the backlog is queued.
  */
 @Injectable()
 export class InlineFirstAttempts implements BeforeApplicationShutdown {
   private readonly logger = new Logger(InlineFirstAttempts.name);
   private readonly inFlight = new Set<Promise<void>>();
   private readonly slots: number;
+  private readonly backlogLimit: number;
+  private readonly maxRoomWaitMs: number;
+  /** FIFO; `head` moves instead of shifting the array. */
+  private backlog: DeliverJob[] = [];
+  private head = 0;
+  private roomWaiters: (() => void)[] = [];
   private stopping = false;
 
   constructor(
@@ -24,22 +38,58 @@ export class InlineFirstAttempts implements BeforeApplicationShutdown {
     @Inject(CARAVAN_CONFIG) config: CaravanConfig,
   ) {
     this.slots = config.agent.deliveryConcurrency;
+    this.backlogLimit = this.slots * BACKLOG_PER_SLOT;
+    this.maxRoomWaitMs = Math.min(MAX_ROOM_WAIT_MS, config.agent.queueLockMs / 2);
   }
 
-  /** Starts what fits and queues the rest; resolves once the rest is queued, not when sends end. */
+  /**
+   * Starts what fits, keeps what the backlog holds, and resolves then; when the backlog is full it
+   * resolves once there is room, or once the jobs are queued instead. Not when the sends end.
+   */
   async start(jobs: DeliverJob[]): Promise<void> {
-    const queued: DeliverJob[] = [];
-    for (const job of jobs) {
-      if (!this.stopping && this.inFlight.size < this.slots) this.send(job);
-      else queued.push(job);
+    if (jobs.length === 0) return;
+    const deadline = Date.now() + this.maxRoomWaitMs;
+    // An event with more endpoints than the backlog holds goes in whole once the backlog is empty.
+    while (!this.stopping && this.waiting > 0 && this.waiting + jobs.length > this.backlogLimit) {
+      if (!(await this.roomBefore(deadline))) break;
     }
-    await this.queue.deliver(queued);
+    if (this.stopping || (this.waiting > 0 && this.waiting + jobs.length > this.backlogLimit)) {
+      await this.queue.deliver(jobs);
+      return;
+    }
+    this.backlog.push(...jobs);
+    this.sendWhatFits();
   }
 
-  /** Sends in flight finish (each is bounded by its endpoint's timeout) before connections close. */
+  /** The backlog is queued; sends in flight finish (each is bounded by its endpoint's timeout) before connections close. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    const left = this.takeBacklog();
+    this.wakeRoomWaiters();
+    await this.queue.deliver(left).catch((error: unknown) => {
+      this.logger.warn(`${left.length} first attempt(s) not queued at shutdown (${String(error)}); the sweeper will send them`);
+    });
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  private get waiting(): number {
+    return this.backlog.length - this.head;
+  }
+
+  private sendWhatFits(): void {
+    while (!this.stopping && this.inFlight.size < this.slots && this.waiting > 0) {
+      const job = this.backlog[this.head++];
+      if (this.head === this.backlog.length) this.takeBacklog();
+      else if (this.head >= 1024 && this.head * 2 >= this.backlog.length) this.backlog = this.takeBacklog();
+      this.send(job);
+    }
+  }
+
+  private takeBacklog(): DeliverJob[] {
+    const left = this.backlog.slice(this.head);
+    this.backlog = [];
+    this.head = 0;
+    return left;
   }
 
   private send(job: DeliverJob): void {
@@ -52,7 +102,35 @@ export class InlineFirstAttempts implements BeforeApplicationShutdown {
         this.logger.warn(`first attempt of delivery ${job.deliveryId} failed in-process (${String(error)}); queued instead`);
         await this.queue.deliver([job]).catch(() => undefined); // Postgres has it due: the sweeper sends it.
       })
-      .finally(() => this.inFlight.delete(sent));
+      .finally(() => {
+        this.inFlight.delete(sent);
+        this.sendWhatFits();
+        this.wakeRoomWaiters();
+      });
     this.inFlight.add(sent);
+  }
+
+  /** Resolves true when a send ends (room may have come), false at the deadline. */
+  private roomBefore(deadline: number): Promise<boolean> {
+    const waitMs = deadline - Date.now();
+    if (waitMs <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.roomWaiters = this.roomWaiters.filter((waiter) => waiter !== wake);
+        resolve(false);
+      }, waitMs);
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.roomWaiters.push(wake);
+    });
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const wake of waiters) wake();
   }
 }
