@@ -108,11 +108,25 @@ describe('observing Caravan: Prometheus metrics on the api and the agent', () =>
     assert.equal(after.value('caravan_delivery_deferrals_total', { reason: 'circuit-open' }), before.value('caravan_delivery_deferrals_total', { reason: 'circuit-open' }));
   });
 
-  it('reports the queue depth and the age of the oldest waiting job while a slow endpoint holds the workers, and zero once drained', async () => {
+  it("reports the agent's backlog of first attempts, then the queue depth and the oldest waiting job while a slow endpoint holds the workers, and zero once drained", async () => {
     const project = await caravan.createProject();
     const slow = await createEndpoint(project.client, project.id, { url: receiver.url('/slow') });
     const events = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => sendEvent(project.client, project.id, { event_type: 'x', data: { n }, endpoint_id: slow.id })));
 
+    // Two delivery slots: the agent sends two first attempts and holds the other four until a slot frees.
+    const holding = await waitFor('first attempts held in the agent', async () => {
+      const scrape = await MetricsScrape.of(agentUrl);
+      return scrape.value('caravan_agent_delivery_backlog') >= 1 && scrape.value('caravan_agent_delivery_backlog_oldest_seconds') >= 0.2 && scrape;
+    }, 10_000, 50);
+    assert.ok(holding.value('caravan_agent_delivery_backlog') <= 4);
+    const delivered = (await Promise.all(events.map((event) => settledDeliveries(project.client, project.id, event.id, 20_000)))).flat();
+    const drained = await MetricsScrape.of(agentUrl);
+    assert.equal(drained.value('caravan_agent_delivery_backlog'), 0);
+    assert.equal(drained.value('caravan_agent_delivery_backlog_oldest_seconds'), 0);
+
+    // Resends go through the delivery queue, whose two workers the slow endpoint holds.
+    const resend = await project.client.post(`/api/v1/projects/${project.id}/deliveries/force_resend`, { ids: delivered.map((d) => d.id) });
+    assert.deepEqual([resend.status, resend.body.queued], [200, 6], JSON.stringify(resend.body));
     for (const url of [agentUrl, apiUrl]) {
       const busy = await waitFor(`delivery jobs waiting, seen at ${url}`, async () => {
         const scrape = await MetricsScrape.of(url);
@@ -121,12 +135,13 @@ describe('observing Caravan: Prometheus metrics on the api and the agent', () =>
       }, 10_000, 50);
       assert.ok(busy.value('caravan_queue_jobs', { queue: 'delivery', state: 'active' }) >= 1);
     }
-    for (const event of events) await settledDeliveries(project.client, project.id, event.id, 20_000);
     const idle = await waitFor('the delivery queue to drain', async () => {
       const scrape = await MetricsScrape.of(agentUrl);
-      return scrape.value('caravan_queue_jobs', { queue: 'delivery', state: 'waiting' }) === 0 && scrape;
-    });
+      return scrape.value('caravan_queue_jobs', { queue: 'delivery', state: 'waiting' }) === 0 &&
+        scrape.value('caravan_queue_jobs', { queue: 'delivery', state: 'active' }) === 0 && scrape;
+    }, 20_000);
     assert.equal(idle.value('caravan_queue_oldest_waiting_seconds', { queue: 'delivery' }), 0);
+    assert.ok(receiver.requestsFor('/slow').length >= 12, 'every delivery was sent twice');
   });
 
   it('shows an open circuit breaker, counts its trip and the deferrals it causes', async () => {

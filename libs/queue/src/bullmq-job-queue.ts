@@ -1,12 +1,14 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { batchRetryJobId, DelayedDeliverJob, DelayedSendMetaEventJob, deliverJobId, JobQueue, routeEventJobId, sendMetaEventJobId } from './job-queue';
-import { BatchRetryJob, DeliverJob, MaintenanceJobName, QueueName, RouteEventJob, SendMetaEventJob } from './queue-names';
+import { batchRetryJobId, DelayedDeliverJob, DelayedSendMetaEventJob, deliverJobId, JobQueue, routeEventJobId, routeEventsJobId, sendMetaEventJobId } from './job-queue';
+import { BatchRetryJob, DeliverJob, MaintenanceJobName, QueueName, RouteEventJob, RouteEventsJob, SendMetaEventJob } from './queue-names';
 
 // Redis commands wait for a connection rather than fail; a caller that has already made the
 // work durable in Postgres must not hang on a nudge the sweeper can give later.
 const ENQUEUE_TIMEOUT_MS = 2000;
+/** Events per routing job: the agent routes a job's events side by side. */
+const ROUTING_BATCH = 100;
 
 export class QueueUnavailableError extends Error {}
 
@@ -29,10 +31,19 @@ export class BullMqJobQueue extends JobQueue {
     super();
   }
 
+  /** The events given together go in jobs of up to ROUTING_BATCH events. */
   async routeEvents(jobs: RouteEventJob[]): Promise<void> {
     if (jobs.length === 0) return;
+    const batches: RouteEventJob[][] = [];
+    for (let i = 0; i < jobs.length; i += ROUTING_BATCH) batches.push(jobs.slice(i, i + ROUTING_BATCH));
     await within(
-      this.routing.addBulk(jobs.map((job) => ({ name: QueueName.Routing, data: job, opts: { jobId: routeEventJobId(job) } }))),
+      this.routing.addBulk(
+        batches.map((events) =>
+          events.length === 1
+            ? { name: QueueName.Routing, data: events[0], opts: { jobId: routeEventJobId(events[0]) } }
+            : { name: QueueName.Routing, data: { events } satisfies RouteEventsJob, opts: { jobId: routeEventsJobId(events) } },
+        ),
+      ),
       'queueing routing jobs',
     );
   }

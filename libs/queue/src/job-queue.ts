@@ -34,6 +34,11 @@ export function routeEventJobId(job: RouteEventJob): string {
   return `e_${job.eventId}`;
 }
 
+/** Named after its first event and its size: the same batch queued twice runs once. */
+export function routeEventsJobId(events: RouteEventJob[]): string {
+  return `r_${events[0].eventId}_${events.length}`;
+}
+
 export function deliverJobId(job: DeliverJob): string {
   return `d_${job.deliveryId}_${job.attempt}`;
 }

@@ -1,5 +1,5 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CARAVAN_CONFIG, CaravanConfig, caravanMetrics } from '@caravan/common';
 import { Deferral, DeliverJob, JobQueue, QueueName } from '@caravan/queue';
 import { DeliveryProcessor } from './delivery.processor';
 
@@ -7,6 +7,12 @@ import { DeliveryProcessor } from './delivery.processor';
 const BACKLOG_PER_SLOT = 10;
 /** Longest a routing job waits for room in the backlog before it queues its attempts instead. */
 const MAX_ROOM_WAIT_MS = 5000;
+
+interface Waiting {
+  job: DeliverJob;
+  /** When it came into the backlog, for the oldest-wait gauge. */
+  since: number;
+}
 
 /**
  * Sends the first attempts of the deliveries routing has just created in this process, up to the
@@ -20,14 +26,14 @@ const MAX_ROOM_WAIT_MS = 5000;
  * the queue's waiting and retries apply from there. At shutdown the backlog is queued.
  */
 @Injectable()
-export class InlineFirstAttempts implements BeforeApplicationShutdown {
+export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(InlineFirstAttempts.name);
   private readonly inFlight = new Set<Promise<void>>();
   private readonly slots: number;
   private readonly backlogLimit: number;
   private readonly maxRoomWaitMs: number;
   /** FIFO; `head` moves instead of shifting the array. */
-  private backlog: DeliverJob[] = [];
+  private backlog: Waiting[] = [];
   private head = 0;
   private roomWaiters: (() => void)[] = [];
   private stopping = false;
@@ -57,14 +63,22 @@ export class InlineFirstAttempts implements BeforeApplicationShutdown {
       await this.queue.deliver(jobs);
       return;
     }
-    this.backlog.push(...jobs);
+    const since = Date.now();
+    for (const job of jobs) this.backlog.push({ job, since });
     this.sendWhatFits();
+  }
+
+  onModuleInit(): void {
+    caravanMetrics.deliveryBacklog.sampleWith(async () => [{ labels: {}, value: this.waiting }]);
+    caravanMetrics.deliveryBacklogOldest.sampleWith(async () => [
+      { labels: {}, value: this.waiting > 0 ? (Date.now() - this.backlog[this.head].since) / 1000 : 0 },
+    ]);
   }
 
   /** The backlog is queued; sends in flight finish (each is bounded by its endpoint's timeout) before connections close. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    const left = this.takeBacklog();
+    const left = this.takeBacklog().map((waiting) => waiting.job);
     this.wakeRoomWaiters();
     await this.queue.deliver(left).catch((error: unknown) => {
       this.logger.warn(`${left.length} first attempt(s) not queued at shutdown (${String(error)}); the sweeper will send them`);
@@ -78,14 +92,14 @@ export class InlineFirstAttempts implements BeforeApplicationShutdown {
 
   private sendWhatFits(): void {
     while (!this.stopping && this.inFlight.size < this.slots && this.waiting > 0) {
-      const job = this.backlog[this.head++];
+      const { job } = this.backlog[this.head++];
       if (this.head === this.backlog.length) this.takeBacklog();
       else if (this.head >= 1024 && this.head * 2 >= this.backlog.length) this.backlog = this.takeBacklog();
       this.send(job);
     }
   }
 
-  private takeBacklog(): DeliverJob[] {
+  private takeBacklog(): Waiting[] {
     const left = this.backlog.slice(this.head);
     this.backlog = [];
     this.head = 0;

@@ -96,6 +96,16 @@ export const caravanMetrics = {
     'Jobs in each queue by state (waiting: due, not started; delayed; active). On Redis every process sees the same queues: aggregate with max, not sum.',
     ['queue', 'state'] as const,
   ),
+  deliveryBacklog: new ScrapedGauge(
+    'caravan_agent_delivery_backlog',
+    'First attempts this agent routed and holds until one of its delivery slots is free (they are not in a queue). Per agent: aggregate with sum.',
+    [] as const,
+  ),
+  deliveryBacklogOldest: new ScrapedGauge(
+    'caravan_agent_delivery_backlog_oldest_seconds',
+    "How long the oldest first attempt in this agent's backlog has waited for a slot (0 when none waits).",
+    [] as const,
+  ),
   queueOldestWaiting: new ScrapedGauge(
     'caravan_queue_oldest_waiting_seconds',
     'How long the oldest due job of each queue has waited for a worker (0 when none waits).',

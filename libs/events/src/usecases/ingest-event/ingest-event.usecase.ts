@@ -11,6 +11,8 @@ import { Event } from '../../entities/event.entity';
 import { EventRepository } from '../../repositories/event.repository';
 import { recordIngested } from '../../telemetry/ingest-telemetry';
 
+const NUDGE_WINDOW_MS = 2;
+
 /** Where an event came from when a source, not the events API, received it. */
 export interface EventOrigin {
   sourceId: string;
@@ -33,10 +35,16 @@ export class IngestEvent {
   private readonly logger = new Logger(IngestEvent.name);
   // Concurrent requests share one INSERT and one queue round trip; each still answers after its own row is stored.
   private readonly inserts = new MicroBatcher<Event, Date | Error>((events) => this.insertBatch(events));
-  private readonly nudges = new MicroBatcher<RouteEventJob, void>(async (jobs) => {
-    await this.queue.routeEvents(jobs);
-    return jobs.map(() => undefined);
-  });
+  // The events of a few milliseconds travel in one routing job (a job costs the same whatever it
+  // carries); a request waits at most that long for it, after its event is stored.
+  private readonly nudges = new MicroBatcher<RouteEventJob, void>(
+    async (jobs) => {
+      await this.queue.routeEvents(jobs);
+      return jobs.map(() => undefined);
+    },
+    500,
+    NUDGE_WINDOW_MS,
+  );
 
   constructor(
     private readonly events: EventRepository,
