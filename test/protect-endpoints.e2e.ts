@@ -83,9 +83,11 @@ describe('protecting endpoints: Retry-After, shared rate limits, circuit breakin
     const times = receiver.requestsFor('/limited').map((r) => r.receivedAt).sort((a, b) => a - b);
     const span = times[49] - times[0];
     assert.ok(span >= 8000 && span <= 14_000, `50 deliveries at 5/s took ${span} ms`);
+    // One shared limit lets through 5 at once and then one per 200 ms: at most 15 in any 2 s, 17
+    // with a timer or two that a busy machine fired late. A limit per agent would let through 30.
     for (let i = 0; i < times.length; i++) {
       const inTwoSeconds = times.filter((t) => t >= times[i] && t < times[i] + 2000).length;
-      assert.ok(inTwoSeconds <= 15, `${inTwoSeconds} deliveries within 2 s: one limit must hold across every agent`);
+      assert.ok(inTwoSeconds <= 17, `${inTwoSeconds} deliveries within 2 s: one limit must hold across every agent`);
     }
     const received = new Set(receiver.requestsFor('/limited').map((r) => JSON.parse(r.body).i));
     assert.equal(received.size, 50, 'none lost');
