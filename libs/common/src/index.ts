@@ -23,3 +23,4 @@ export * from './telemetry/trace-context';
 export * from './telemetry/tracing';
 export * from './query/list-parameter';
 export * from './query/without-nul';
+export * from './validation/opaque-json';

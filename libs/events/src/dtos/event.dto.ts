@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CreatedAfterQuery, CreatedBeforeQuery, PageQueryDto, WithoutNul } from '@caravan/common';
+import { CreatedAfterQuery, CreatedBeforeQuery, OpaqueJson, PageQueryDto, WithoutNul } from '@caravan/common';
 import { EVENT_TYPE_NAME, EVENT_TYPE_NAME_RULE, EventTypesQuery } from '@caravan/event-types';
 import { Transform } from 'class-transformer';
 import {
@@ -26,6 +26,7 @@ export class CreateEventDto {
   @ApiProperty({ description: 'A JSON object; sent as the webhook body.', example: { invoice_id: 'inv_1' } })
   @IsDefined()
   @IsObject({ message: 'data must be a JSON object' })
+  @OpaqueJson()
   data: unknown;
 
   @ApiPropertyOptional({ description: 'Send to this endpoint only (no subscription needed).' })
