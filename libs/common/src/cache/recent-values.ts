@@ -40,6 +40,12 @@ export class RecentValues<V> {
     return loading;
   }
 
+  /** This process wrote `value` itself: it is current now, with no read needed. */
+  remember(key: string, value: V): void {
+    this.loading.delete(key);
+    this.store(key, value);
+  }
+
   forget(key: string): void {
     this.entries.delete(key);
     this.loading.delete(key);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
-import { caravanMetrics } from '@caravan/common';
+import { caravanMetrics, RecentValues } from '@caravan/common';
 import {
   admit,
   BreakerSettings,
@@ -20,6 +20,13 @@ export interface BreakerGate {
 }
 
 const MAX_TRIES = 8;
+/**
+ * How old a state allow() goes by may be. Another agent's change (a circuit it opened) shows here
+ * within this; without it, every attempt read Redis once, a tenth of the agent's time.
+ */
+const READ_MAX_AGE_MS = 100;
+/** Least time between two writes of one endpoint's breaker from this process. */
+const WRITE_INTERVAL_MS = 20;
 
 type Step<T> = (state: BreakerState, now: number) => { next: BreakerState; result: T };
 
@@ -27,14 +34,14 @@ type Step<T> = (state: BreakerState, now: number) => { next: BreakerState; resul
 @Injectable()
 export class CircuitBreaker {
   /*
-   * Writes to one endpoint take turns within this process, and the results that arrive while a
-   * write is in flight go together into the next one: one read and one compare-and-set for all of
-   * them. One write per result, a busy endpoint took no more results per second than two Redis
-   * round trips allow, and each of its deliveries held a slot while it waited for its turn.
+   * Writes to one endpoint take turns within this process, at most one per WRITE_INTERVAL_MS, and
+   * the results that arrive meanwhile go together into the next one: one read and one
+   * compare-and-set for all of them. One write per result, a busy endpoint took no more results
+   * per second than two Redis round trips allow, and each of its deliveries waited for its turn.
    */
-  private readonly writes = new KeyedCoalescer<Step<unknown>, unknown>((endpointId, steps) => this.write(endpointId, steps));
-  /** Reads of one endpoint in flight, shared by the calls that come meanwhile. */
-  private readonly reads = new Map<string, Promise<VersionedBreakerState | null>>();
+  private readonly writes = new KeyedCoalescer<Step<unknown>, unknown>((endpointId, steps) => this.write(endpointId, steps), WRITE_INTERVAL_MS);
+  /** States read for allow(), shared for READ_MAX_AGE_MS; this process's own writes replace them at once. */
+  private readonly recentStates = new RecentValues<VersionedBreakerState | null>(READ_MAX_AGE_MS);
 
   constructor(private readonly store: BreakerStore) {}
 
@@ -49,7 +56,7 @@ export class CircuitBreaker {
     };
     // Most calls (a closed circuit) change nothing: they only read, without waiting for a turn.
     const now = Date.now();
-    const stored = await this.sharedRead(endpointId);
+    const stored = await this.recentStates.get(endpointId, () => this.store.read(endpointId));
     const { next, result } = step(stored ?? closedState(now), now);
     if (unchanged(stored, next)) return result;
     return (await this.writes.add(endpointId, step)) as BreakerGate;
@@ -68,18 +75,11 @@ export class CircuitBreaker {
 
   async reset(endpointId: string): Promise<void> {
     await this.store.delete(endpointId);
+    this.recentStates.forget(endpointId);
   }
 
   async status(endpointId: string): Promise<BreakerState> {
     return (await this.store.read(endpointId)) ?? closedState(Date.now());
-  }
-
-  private sharedRead(endpointId: string): Promise<VersionedBreakerState | null> {
-    const inFlight = this.reads.get(endpointId);
-    if (inFlight) return inFlight;
-    const read = this.store.read(endpointId).finally(() => this.reads.delete(endpointId));
-    this.reads.set(endpointId, read);
-    return read;
   }
 
   /** Applies the steps in order to the stored state and writes the end state once, if it changed. */
@@ -93,8 +93,15 @@ export class CircuitBreaker {
         state = next;
         return result;
       });
-      if (unchanged(stored, state)) return results;
-      if (await this.store.compareAndSet(endpointId, stored?.version ?? 0, state)) return results;
+      if (unchanged(stored, state)) {
+        this.recentStates.remember(endpointId, stored);
+        return results;
+      }
+      const version = stored?.version ?? 0;
+      if (await this.store.compareAndSet(endpointId, version, state)) {
+        this.recentStates.remember(endpointId, { ...state, version: version + 1 });
+        return results;
+      }
       // Another agent wrote first: a random pause keeps agents that lost together from colliding again.
       await sleep(Math.random() * 4 * (attempt + 1));
     }

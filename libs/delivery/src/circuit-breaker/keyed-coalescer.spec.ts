@@ -59,4 +59,16 @@ describe('KeyedCoalescer', () => {
     await Promise.all([coalescer.add('a', 1), coalescer.add('b', 2)]);
     assert.equal(coalescer.busyKeys, 0);
   });
+
+  it('leaves at least the minimum interval between the starts of two runs of a key', async () => {
+    const starts: number[] = [];
+    const coalescer = new KeyedCoalescer<number, number>(async (_key, items) => {
+      starts.push(Date.now());
+      return items;
+    }, 40);
+    await coalescer.add('a', 1);
+    await Promise.all([coalescer.add('a', 2), coalescer.add('a', 3), coalescer.add('a', 4)]);
+    assert.equal(starts.length, 3, 'a lone call runs at once; the calls that come while a key runs share its next run');
+    assert.ok(starts[2] - starts[1] >= 38, `runs ${starts[2] - starts[1]} ms apart`);
+  });
 });

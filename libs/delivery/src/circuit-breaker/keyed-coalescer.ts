@@ -15,6 +15,8 @@ export class KeyedCoalescer<T, R> {
   constructor(
     /** Must answer one result per item, in order. */
     private readonly run: (key: string, items: T[]) => Promise<R[]>,
+    /** Least time from the start of one run of a key to the next: more calls share each run. */
+    private readonly minIntervalMs = 0,
   ) {}
 
   add(key: string, item: T): Promise<R> {
@@ -41,6 +43,7 @@ export class KeyedCoalescer<T, R> {
       // Calls from here on wait for the next run.
       const next: Waiting<T, R>[] = [];
       this.waiting.set(key, next);
+      const startedAt = Date.now();
       try {
         const results = await this.run(key, batch.map((entry) => entry.item));
         if (results.length !== batch.length) throw new Error(`a run of ${batch.length} got ${results.length} results`);
@@ -48,6 +51,9 @@ export class KeyedCoalescer<T, R> {
       } catch (error) {
         batch.forEach((entry) => entry.reject(error));
       }
+      const wait = startedAt + this.minIntervalMs - Date.now();
+      // Calls that come meanwhile still join `next`.
+      if (next.length > 0 && wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       batch = next;
     }
     this.waiting.delete(key);

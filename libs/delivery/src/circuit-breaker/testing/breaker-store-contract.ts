@@ -144,6 +144,24 @@ export function breakerStoreContract(
     assert.ok(writes <= 3, `${writes} writes for 50 results`);
   });
 
+  it("reads an endpoint's state once for the admissions of a moment, and goes by this agent's own writes at once", async () => {
+    const { store } = makeHarness({ ttlMs: LONG_TTL_MS });
+    const endpointId = randomUUID();
+    let reads = 0;
+    const counting = Object.create(store) as BreakerStore;
+    counting.read = (...args) => {
+      reads++;
+      return store.read(...args);
+    };
+    const breaker = new CircuitBreaker(counting);
+    for (let i = 0; i < 20; i++) assert.equal((await breaker.allow(endpointId, OPENS_AFTER_TWO_FAILURES)).allowed, true);
+    assert.equal(reads, 1);
+    await breaker.record(endpointId, false, OPENS_AFTER_TWO_FAILURES);
+    await breaker.record(endpointId, false, OPENS_AFTER_TWO_FAILURES);
+    const gate = await breaker.allow(endpointId, OPENS_AFTER_TWO_FAILURES);
+    assert.equal(gate.allowed, false, 'the circuit this agent just opened holds at once');
+  });
+
   it('loses no result that several agents record concurrently for one endpoint', async () => {
     const { store } = makeHarness({ ttlMs: LONG_TTL_MS });
     const endpointId = randomUUID();

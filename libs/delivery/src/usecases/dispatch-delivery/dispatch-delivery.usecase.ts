@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId } from '@caravan/common';
 import { DisableEndpoint, Endpoint, EndpointCredentials, FindEndpoints } from '@caravan/endpoints';
 import { GetEvent } from '@caravan/events';
@@ -33,8 +33,9 @@ export type DispatchOutcome = DispatchResult | Deferral;
  * next. Idempotent per delivery id and attempt: a job that runs twice finds nothing to claim.
  */
 @Injectable()
-export class DispatchDelivery {
+export class DispatchDelivery implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DispatchDelivery.name);
+  private readonly judging = new Set<Promise<void>>();
   private readonly userAgent: string;
 
   constructor(
@@ -131,8 +132,24 @@ export class DispatchDelivery {
     await this.metaEvents.deliveryFinished(project.config, claimed, event.eventType, outcome);
 
     if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome, job.traceparent);
-    await this.judgeEndpoint(endpoint, outcome, breakerSettings, project.config.disable_endpoint_on_failure);
+    this.judgeInBackground(endpoint, outcome, breakerSettings, project.config.disable_endpoint_on_failure);
     return 'sent';
+  }
+
+  /** Breaker updates still under way finish before connections close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.judging]);
+  }
+
+  /**
+   * The breaker learns the result after the delivery's slot is free: its writes per endpoint are
+   * spaced out and shared (see CircuitBreaker), which a delivery need not wait for.
+   */
+  private judgeInBackground(endpoint: Endpoint, outcome: DeliveryOutcome, settings: BreakerSettings, disableOnFailure: boolean): void {
+    const judged = this.judgeEndpoint(endpoint, outcome, settings, disableOnFailure)
+      .catch((error: unknown) => this.logger.warn(`circuit breaker of endpoint ${endpoint.id} not updated: ${String(error)}`))
+      .finally(() => this.judging.delete(judged));
+    this.judging.add(judged);
   }
 
   private async recordUnsendable(
