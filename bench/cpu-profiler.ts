@@ -25,12 +25,8 @@ export interface ProfileSummary {
   byFunction: { name: string; percent: number }[];
 }
 
-/**
- * Profiles a running Caravan process over its inspector (started with --inspect=127.0.0.1:0), for
- * as long as the bench wants: Caravan's processes re-raise SIGTERM after shutdown, so --cpu-prof,
- * which writes at a normal exit, never would.
- */
-export class CpuProfiler {
+/** A DevTools protocol session with a process started with --inspect=127.0.0.1:0. */
+export class InspectorSession {
   private nextId = 1;
   private readonly waiting = new Map<
     number,
@@ -52,44 +48,60 @@ export class CpuProfiler {
     });
   }
 
-  /** The inspector's WebSocket address in what a process printed at start, or null. */
-  static inspectorUrl(output: string): string | null {
-    return /Debugger listening on (ws:\/\/\S+)/.exec(output)?.[1] ?? null;
-  }
-
-  static async start(inspectorUrl: string): Promise<CpuProfiler> {
+  static async open(inspectorUrl: string): Promise<InspectorSession> {
     const socket = new WebSocket(inspectorUrl);
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener('open', () => resolve(), { once: true });
-      socket.addEventListener(
-        'error',
-        () => reject(new Error(`cannot reach the inspector at ${inspectorUrl}`)),
-        {
-          once: true,
-        },
-      );
+      socket.addEventListener('error', () => reject(new Error(`cannot reach the inspector at ${inspectorUrl}`)), { once: true });
     });
-    const profiler = new CpuProfiler(socket);
-    await profiler.call('Profiler.enable');
-    await profiler.call('Profiler.start');
-    return profiler;
+    return new InspectorSession(socket);
   }
 
-  /** Stops, writes `file` (open it in Chrome DevTools or speedscope) and summarises it. */
-  async stop(file: string): Promise<ProfileSummary> {
-    const { profile } = (await this.call('Profiler.stop')) as { profile: CpuProfile };
-    this.socket.close();
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(profile));
-    return { file, ...summarize(profile) };
-  }
-
-  private call(method: string, params: object = {}): Promise<unknown> {
+  call(method: string, params: object = {}): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.socket.send(JSON.stringify({ id, method, params }));
     });
+  }
+
+  /** The process's V8 heap in use after a full garbage collection, in MB: what a leak makes grow. */
+  async heapAfterGcMb(): Promise<number> {
+    await this.call('HeapProfiler.collectGarbage');
+    const { result } = (await this.call('Runtime.evaluate', {
+      expression: 'process.memoryUsage().heapUsed',
+      returnByValue: true,
+    })) as { result: { value: number } };
+    return result.value / 1024 / 1024;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/**
+ * Profiles a running Caravan process over its inspector (started with --inspect=127.0.0.1:0), for
+ * as long as the bench wants: Caravan's processes re-raise SIGTERM after shutdown, so --cpu-prof,
+ * which writes at a normal exit, never would.
+ */
+export class CpuProfiler {
+  private constructor(private readonly session: InspectorSession) {}
+
+  static async start(inspectorUrl: string): Promise<CpuProfiler> {
+    const session = await InspectorSession.open(inspectorUrl);
+    await session.call('Profiler.enable');
+    await session.call('Profiler.start');
+    return new CpuProfiler(session);
+  }
+
+  /** Stops, writes `file` (open it in Chrome DevTools or speedscope) and summarises it. */
+  async stop(file: string): Promise<ProfileSummary> {
+    const { profile } = (await this.session.call('Profiler.stop')) as { profile: CpuProfile };
+    this.session.close();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+    return { file, ...summarize(profile) };
   }
 }
 

@@ -253,6 +253,11 @@ export function formatReport(results: BenchResults): string[] {
         ? '  too short to judge memory: it takes 3 samples under load after the warm-up'
         : `  memory ${results.soak.stable ? 'stayed' : 'did NOT stay'} within ${tolerance} after warm-up`,
     );
+    for (const [name, heap] of Object.entries(results.soak.heapAfterGc ?? {})) {
+      lines.push(
+        `  ${name.padEnd(6)} heap after a full GC ${fixed(heap.earlyMb, 0)} MB after the warm-up, ${fixed(heap.lateMb, 0)} MB near the end (${heap.drift >= 0 ? '+' : ''}${fixed(heap.drift * 100, 0)} %): ${heap.withinTolerance ? 'within' : 'OUTSIDE'} ${tolerance}`,
+      );
+    }
   }
 
   for (const [name, profile] of Object.entries(results.profiles)) {

@@ -2,7 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CleanupStack, Interruption } from '@caravan/common';
 import { CaravanUnderTest, EVENT_TYPES, StoreCounters, storeWork } from './caravan-under-test';
-import { CpuProfiler } from './cpu-profiler';
+import { CpuProfiler, InspectorSession } from './cpu-profiler';
 import { eventBody } from './event-payload';
 import { ForkedChild } from './forked-child';
 import { runDeliveryBaseline } from './phases/delivery-baseline';
@@ -127,7 +127,9 @@ async function runBench(options: Options): Promise<number> {
   const receiver = await Receiver.start();
   cleanup.add('stop the receiver', () => receiver.stop());
   cleanup.add('stop Caravan and remove its database and Redis keys', () => caravan.destroy());
-  await caravan.startApi(options.profile);
+  // Inspectors for the profiler, and for the soak's heap measurements.
+  const inspect = options.profile || options.soak;
+  await caravan.startApi(inspect);
   await caravan.setUp((index) => receiver.url(index));
   const redisServer = await caravan.redisServer();
 
@@ -175,7 +177,7 @@ async function runBench(options: Options): Promise<number> {
     work: () => Promise<T>,
   ): Promise<{ result: T; store: StoreCounters }> => {
     const service = PROFILED_PHASES[phase] ? caravan[PROFILED_PHASES[phase]] : null;
-    const inspector = options.profile && service ? CpuProfiler.inspectorUrl(service.lastOutput) : null;
+    const inspector = options.profile && service ? service.inspectorUrl : null;
     const profiler = service && inspector ? await CpuProfiler.start(inspector) : null;
     const before = await caravan.storeCounters();
     const result = await work();
@@ -233,7 +235,7 @@ async function runBench(options: Options): Promise<number> {
 
   const unrouted = await caravan.unroutedEvents();
   say(`starting the Caravan agent; ${unrouted} ingested events wait to be routed`);
-  await caravan.startAgent(options.profile);
+  await caravan.startAgent(inspect);
   const routingStartedAt = Date.now();
   const backlog = await caravan.unroutedEvents();
   let left = backlog;
@@ -293,7 +295,7 @@ async function runBench(options: Options): Promise<number> {
     );
     // A rate above what the agent delivers leaves a backlog: give it time to drain before counting losses.
     const { result: soak, store } = await measured('soak', () =>
-      runSoak(plan, { ...context, drainTimeoutSeconds: SOAK_DRAIN_TIMEOUT_SECONDS }),
+      runSoak(plan, { ...context, drainTimeoutSeconds: SOAK_DRAIN_TIMEOUT_SECONDS }, () => heapsAfterGc(caravan)),
     );
     results.soak = soak;
     results.endToEnd.push({ ...soak.delivery, store });
@@ -324,6 +326,22 @@ async function runBench(options: Options): Promise<number> {
   );
   const clean = results.endToEnd.every((run) => run.lost === 0 && run.duplicates === 0);
   return clean ? 0 : 2;
+}
+
+/** The api's and the agent's V8 heap after a full collection, over their inspectors. */
+async function heapsAfterGc(caravan: CaravanUnderTest): Promise<Record<string, number> | null> {
+  const heaps: Record<string, number> = {};
+  for (const service of [caravan.api, caravan.agent]) {
+    const url = service?.inspectorUrl ?? null;
+    if (!service || !url) return null;
+    const session = await InspectorSession.open(url);
+    try {
+      heaps[service.name] = await session.heapAfterGcMb();
+    } finally {
+      session.close();
+    }
+  }
+  return heaps;
 }
 
 async function finish(code: number): Promise<never> {

@@ -7,6 +7,8 @@ import { ChildProcess, spawn } from 'node:child_process';
  */
 export class ServiceProcess {
   url = '';
+  /** The inspector's WebSocket address, when started with --inspect. */
+  inspectorUrl: string | null = null;
   readonly problems: string[] = [];
   problemCount = 0;
   private tail = '';
@@ -86,6 +88,7 @@ export class ServiceProcess {
     const lines = (this.partialLine + text).split('\n');
     this.partialLine = lines.pop() ?? '';
     for (const line of lines) {
+      this.inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1] ?? null;
       if (!/\b(WARN|ERROR|FATAL)\b|"level":"(warn|error)"/i.test(line)) continue;
       this.problemCount++;
       if (this.problems.length < 20) this.problems.push(line.trim().slice(0, 400));

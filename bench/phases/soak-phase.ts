@@ -27,8 +27,22 @@ export interface SoakMemory {
   withinTolerance: boolean;
 }
 
+/** V8 heap in use after a forced full collection, at the end of the warm-up and near the end of the load. */
+export interface HeapAfterGc {
+  earlyMb: number;
+  lateMb: number;
+  /** late / early - 1. */
+  drift: number;
+  withinTolerance: boolean;
+}
+
+/** Measures each process's heap after a full collection (over its inspector); null when it has none. */
+export type HeapProbe = () => Promise<Record<string, number> | null>;
+
 export interface SoakResult {
   plan: SoakPlan;
+  /** Only when the processes have inspectors (the bench starts them so for a soak). */
+  heapAfterGc: Record<string, HeapAfterGc>;
   delivery: EndToEndResult;
   /** Every sample, the drain after the load included. */
   samples: RssSample[];
@@ -48,8 +62,25 @@ export const DEFAULT_SOAK: SoakPlan = {
  * A long run at a steady rate (one endpoint per event) that samples the api's and the agent's RSS:
  * memory that keeps growing after warm-up is a leak (or an unbounded cache) to chase.
  */
-export async function runSoak(plan: SoakPlan, context: EndToEndContext): Promise<SoakResult> {
+export async function runSoak(plan: SoakPlan, context: EndToEndContext, heapProbe: HeapProbe): Promise<SoakResult> {
   const samples: RssSample[] = [];
+  // RSS follows the collector's sawtooth; the heap that survives a full collection does not. Two
+  // forced collections (two pauses) in a run: at the end of the warm-up and 5 s before the end.
+  const heaps: (Record<string, number> | null)[] = [];
+  const probeHeap = () => {
+    heaps.push(null);
+    const slot = heaps.length - 1;
+    void heapProbe().then(
+      (heap) => {
+        heaps[slot] = heap;
+        if (heap) context.say(`    heap after a full GC: ${Object.entries(heap).map(([name, mb]) => `${name} ${mb.toFixed(0)} MB`).join(', ')}`);
+      },
+      () => undefined,
+    );
+  };
+  const heapTimers = [plan.warmUpSeconds, Math.max(plan.warmUpSeconds + 1, plan.durationSeconds - 5)].map((seconds) =>
+    setTimeout(probeHeap, seconds * 1000),
+  );
   const watched = context.processes.filter((group) => group.name === 'api' || group.name === 'agent');
   const startedAt = Date.now();
   const sample = async () => {
@@ -74,6 +105,14 @@ export async function runSoak(plan: SoakPlan, context: EndToEndContext): Promise
     );
   } finally {
     clearInterval(timer);
+    heapTimers.forEach(clearTimeout);
+  }
+  const heapAfterGc: Record<string, HeapAfterGc> = {};
+  const [early, late] = heaps;
+  for (const name of Object.keys(early ?? {})) {
+    if (!early || !late || !(late[name] > 0)) continue;
+    const drift = late[name] / early[name] - 1;
+    heapAfterGc[name] = { earlyMb: early[name], lateMb: late[name], drift, withinTolerance: Math.abs(drift) <= plan.tolerance };
   }
 
   // Single samples swing with each garbage collection (by ±40 % on a busy api): compare the level
@@ -101,6 +140,7 @@ export async function runSoak(plan: SoakPlan, context: EndToEndContext): Promise
   const verdicts = Object.values(memory);
   return {
     plan,
+    heapAfterGc,
     delivery,
     samples,
     memory,
