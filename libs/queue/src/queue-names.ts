@@ -2,7 +2,7 @@
 export enum QueueName {
   /** Match events to endpoints and create their deliveries: one job per batch of events stored together. */
   Routing = 'routing',
-  /** One job per delivery attempt: send it and record the attempt. */
+  /** One job per delivery attempt that the routing agent did not send itself (retries, resends, held-back and overflowing attempts). */
   Delivery = 'delivery',
   /** Long-running operator work, such as resending every delivery a filter selects. */
   Maintenance = 'maintenance',
