@@ -49,17 +49,7 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   async deliver(jobs: DelayedDeliverJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await within(
-      this.delivery.addBulk(
-        jobs.map(({ delayMs, ...job }) => ({
-          name: QueueName.Delivery,
-          data: job,
-          opts: { jobId: deliverJobId(job), delay: delayMs && delayMs > 0 ? Math.ceil(delayMs) : undefined },
-        })),
-      ),
-      'queueing delivery jobs',
-    );
+    await this.addDelayed(this.delivery, jobs, deliverJobId, 'queueing delivery jobs');
   }
 
   async ping(): Promise<void> {
@@ -79,22 +69,27 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   async sendMetaEvents(jobs: DelayedSendMetaEventJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await within(
-      this.metaEvents.addBulk(
-        jobs.map(({ delayMs, ...job }) => ({
-          name: QueueName.MetaEvents,
-          data: job,
-          opts: { jobId: sendMetaEventJobId(job), delay: delayMs && delayMs > 0 ? Math.ceil(delayMs) : undefined },
-        })),
-      ),
-      'queueing meta event jobs',
-    );
+    await this.addDelayed(this.metaEvents, jobs, sendMetaEventJobId, 'queueing meta event jobs');
   }
 
   async sendMetaEventsEarly(jobs: SendMetaEventJob[]): Promise<void> {
     if (jobs.length === 0) return;
     await within(this.addOrPromote(this.metaEvents, jobs, sendMetaEventJobId), 'queueing meta event jobs');
+  }
+
+  /** Jobs named after the queue, each waiting out its own delay, if any. */
+  private async addDelayed<D extends { delayMs?: number }>(queue: Queue, jobs: D[], jobId: (job: Omit<D, 'delayMs'>) => string, what: string): Promise<void> {
+    if (jobs.length === 0) return;
+    await within(
+      queue.addBulk(
+        jobs.map(({ delayMs, ...job }) => ({
+          name: queue.name,
+          data: job,
+          opts: { jobId: jobId(job), delay: delayMs && delayMs > 0 ? Math.ceil(delayMs) : undefined },
+        })),
+      ),
+      what,
+    );
   }
 
   private async addOrPromote<T extends object>(queue: Queue, jobs: T[], jobId: (job: T) => string): Promise<void> {
