@@ -32,6 +32,17 @@ const NEVER_OPENS: BreakerSettings = {
 
 const OPENS_AFTER_TWO_FAILURES: BreakerSettings = { ...NEVER_OPENS, minimumRequestCount: 2 };
 
+/** The store, with one of its methods counting its calls (`calls`) before it does its work. */
+function countingCalls(store: BreakerStore, method: 'read' | 'compareAndSet'): { store: BreakerStore; calls: number } {
+  const counted = { store: Object.create(store) as BreakerStore, calls: 0 };
+  const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
+  (counted.store as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+    counted.calls++;
+    return original(...args);
+  };
+  return counted;
+}
+
 function stateWith(failures: number): BreakerState {
   return { ...closedState(1000), failures };
 }
@@ -131,31 +142,21 @@ export function breakerStoreContract(
   it('writes the results recorded meanwhile for one endpoint together, not one write each', async () => {
     const { store } = makeHarness({ ttlMs: LONG_TTL_MS });
     const endpointId = randomUUID();
-    let writes = 0;
-    const counting = Object.create(store) as BreakerStore;
-    counting.compareAndSet = (...args) => {
-      writes++;
-      return store.compareAndSet(...args);
-    };
-    const breaker = new CircuitBreaker(counting);
+    const writes = countingCalls(store, 'compareAndSet');
+    const breaker = new CircuitBreaker(writes.store);
     await Promise.all(Array.from({ length: 50 }, () => breaker.record(endpointId, true, NEVER_OPENS)));
     assert.equal((await breaker.status(endpointId)).successes, 50);
     // The first result is written alone; the 49 that came while it was in flight, in one more write.
-    assert.ok(writes <= 3, `${writes} writes for 50 results`);
+    assert.ok(writes.calls <= 3, `${writes.calls} writes for 50 results`);
   });
 
   it("reads an endpoint's state once for the admissions of a moment, and goes by this agent's own writes at once", async () => {
     const { store } = makeHarness({ ttlMs: LONG_TTL_MS });
     const endpointId = randomUUID();
-    let reads = 0;
-    const counting = Object.create(store) as BreakerStore;
-    counting.read = (...args) => {
-      reads++;
-      return store.read(...args);
-    };
-    const breaker = new CircuitBreaker(counting);
+    const reads = countingCalls(store, 'read');
+    const breaker = new CircuitBreaker(reads.store);
     for (let i = 0; i < 20; i++) assert.equal((await breaker.allow(endpointId, OPENS_AFTER_TWO_FAILURES)).allowed, true);
-    assert.equal(reads, 1);
+    assert.equal(reads.calls, 1);
     await breaker.record(endpointId, false, OPENS_AFTER_TWO_FAILURES);
     await breaker.record(endpointId, false, OPENS_AFTER_TWO_FAILURES);
     const gate = await breaker.allow(endpointId, OPENS_AFTER_TWO_FAILURES);
