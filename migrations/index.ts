@@ -6,6 +6,7 @@ import { EventTypes1764200000000 } from './1764200000000-event-types';
 import { SearchIndexes1764210000000 } from './1764210000000-search-indexes';
 import { SchedulerAndRetention1764220000000 } from './1764220000000-scheduler-and-retention';
 import { MetaEvents1764230000000 } from './1764230000000-meta-events';
+import { ConfigChangeNotifications1764240000000 } from './1764240000000-config-change-notifications';
 
 /** Every migration, in order. Listed explicitly so the build needs no file globbing. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   SearchIndexes1764210000000,
   SchedulerAndRetention1764220000000,
   MetaEvents1764230000000,
+  ConfigChangeNotifications1764240000000,
 ];

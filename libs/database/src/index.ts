@@ -5,3 +5,6 @@ export * from './infrastructure.module';
 export * from './embedded/embedded-postgres';
 export * from './embedded/data-dir-lock';
 export * from './replica-reads';
+export * from './changes/config-changes';
+export * from './changes/config-changes.module';
+export * from './changes/notified-cache';

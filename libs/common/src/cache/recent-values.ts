@@ -51,6 +51,12 @@ export class RecentValues<V> {
     this.loading.delete(key);
   }
 
+  /** Everything kept, and every load under way, is dropped. */
+  clear(): void {
+    this.entries.clear();
+    this.loading.clear();
+  }
+
   private store(key: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, { value, storedAt: this.now() });

@@ -22,6 +22,12 @@ export interface CaravanConfig {
     replicaUrl: string | null;
     poolSize: number;
     migrate: boolean;
+    /**
+     * CARAVAN_DATABASE_LISTEN: agents LISTEN for changes to projects, endpoints and subscriptions
+     * and keep them in memory until one comes. Off (through a transaction-pooling PgBouncer, where
+     * LISTEN does not work): they read them per delivery.
+     */
+    listenForChanges: boolean;
   };
   redis: {
     /** Unused in embedded mode. With sentinels, its host is ignored; its credentials, db and TLS still apply. */
@@ -346,6 +352,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       // PGlite is one Postgres session: a second connection would share it, transactions included.
       poolSize: embedded ? 1 : read.int('CARAVAN_DATABASE_POOL_SIZE', 10, 1, 500),
       migrate: embedded || read.bool('CARAVAN_MIGRATE', !production),
+      listenForChanges: !embedded && read.bool('CARAVAN_DATABASE_LISTEN', true),
     },
     redis: {
       url: embedded ? '' : read.url('REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),

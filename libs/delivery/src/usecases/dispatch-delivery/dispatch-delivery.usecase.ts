@@ -57,13 +57,8 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
   }
 
   async execute(job: DeliverJob): Promise<DispatchOutcome> {
-    const [endpoint, project] = await Promise.all([
-      this.endpoints.byId(job.projectId, job.endpointId),
-      this.getProject.recent(job.projectId),
-    ]);
-    if (!endpoint) return 'endpoint-gone';
-    // Paused and inactive endpoints keep their backlog; activation makes it due again.
-    if (endpoint.status !== 'active') return 'endpoint-not-active';
+    const [endpoint, project] = await Promise.all([this.activeEndpoint(job), this.getProject.recent(job.projectId)]);
+    if (typeof endpoint === 'string') return endpoint;
 
     // Gates come before the claim: waiting for them is not an attempt.
     const breakerSettings = toBreakerSettings(project.config.circuit_breaker);
@@ -134,6 +129,18 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
     if (outcome.status === 'retry') await this.scheduleRetry(claimed, endpoint, outcome, job.traceparent);
     this.judgeInBackground(endpoint, outcome, breakerSettings, project.config.disable_endpoint_on_failure);
     return 'sent';
+  }
+
+  /**
+   * The endpoint as kept in memory; when that says it is gone or not active, as stored now: an
+   * activation that this process has not heard of yet must not leave the delivery waiting.
+   */
+  private async activeEndpoint(job: DeliverJob): Promise<Endpoint | 'endpoint-gone' | 'endpoint-not-active'> {
+    let endpoint = await this.endpoints.known(job.projectId, job.endpointId);
+    if (endpoint?.status !== 'active') endpoint = await this.endpoints.byId(job.projectId, job.endpointId);
+    if (!endpoint) return 'endpoint-gone';
+    // Paused and inactive endpoints keep their backlog; activation makes it due again.
+    return endpoint.status === 'active' ? endpoint : 'endpoint-not-active';
   }
 
   /** Breaker updates still under way finish before connections close. */

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { Logger } from '@nestjs/common';
+import { NoConfigChanges } from '@caravan/database';
 import type { Subscription } from '../../entities/subscription.entity';
 import type { SubscriptionRepository } from '../../repositories/subscription.repository';
 import { FindMatchingSubscriptions, MatchableEvent } from './find-matching-subscriptions.usecase';
@@ -24,7 +25,7 @@ function finder(subscriptions: Subscription[]) {
       return subscriptions;
     },
   } as unknown as SubscriptionRepository;
-  return { find: new FindMatchingSubscriptions(repository), loads };
+  return { find: new FindMatchingSubscriptions(repository, new NoConfigChanges()), loads };
 }
 
 const event: MatchableEvent = {

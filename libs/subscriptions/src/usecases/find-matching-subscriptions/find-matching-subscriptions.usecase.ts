@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ConfigChanges, NotifiedCache } from '@caravan/database';
 import { EventTypePattern } from '../../event-type-pattern';
 import { Subscription } from '../../entities/subscription.entity';
 import { compileSubscriptionFilter, FilterSubject, filterSubject } from '../../filters/subscription-filter';
@@ -22,18 +23,26 @@ export interface MatchableEvent {
 
 /**
  * The subscriptions an event passes: they belong to the event's source (events sent through the
- * API: to no source), its type matches one of their patterns and it passes their filter. One query
- * loads the project's subscriptions, shared by the routings running at that moment; each filter is
- * compiled at most once per call, and only for subscriptions whose types match. Nothing is cached across calls:
- * the api process writes subscriptions and the agent routes, so a cache here would route an
- * event sent right after a change by the old subscriptions.
+ * API: to no source), its type matches one of their patterns and it passes their filter. A
+ * project's subscriptions are kept in memory until one of them changes: PostgreSQL announces each
+ * change as it commits (ConfigChanges), before the api answers the request that made it, so an
+ * event sent after that answer is routed by the new subscriptions. Without the announcements each
+ * routing reads them, one query shared by the routings running at that moment. Each filter is
+ * compiled at most once per call, and only for subscriptions whose types match.
  * One match per endpoint: an endpoint with several matching subscriptions gets one delivery.
  */
 @Injectable()
 export class FindMatchingSubscriptions {
   private readonly logger = new Logger(FindMatchingSubscriptions.name);
 
-  constructor(private readonly subscriptions: SubscriptionRepository) {}
+  private readonly ofProject: NotifiedCache<readonly Subscription[]>;
+
+  constructor(
+    private readonly subscriptions: SubscriptionRepository,
+    changes: ConfigChanges,
+  ) {
+    this.ofProject = new NotifiedCache(changes, (change) => (change.table === 'subscriptions' ? change.projectId : null));
+  }
 
   async execute(event: MatchableEvent): Promise<SubscriptionMatch[]> {
     return this.among(await this.candidates(event.projectId), event);
@@ -41,7 +50,7 @@ export class FindMatchingSubscriptions {
 
   /** The project's subscriptions, to match with `among`: routing reads them while it reads the event. */
   candidates(projectId: string): Promise<readonly Subscription[]> {
-    return this.subscriptions.allOfProject(projectId);
+    return this.ofProject.get(projectId, () => this.subscriptions.allOfProject(projectId));
   }
 
   /** The matches among `candidates`, which must be the event's project's subscriptions. */
