@@ -8,3 +8,4 @@ export * from './replica-reads';
 export * from './changes/config-changes';
 export * from './changes/config-changes.module';
 export * from './changes/notified-cache';
+export * from './testing/temporary-database';

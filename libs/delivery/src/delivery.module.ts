@@ -22,6 +22,7 @@ import { DeliveryMetaEvents } from './usecases/dispatch-delivery/delivery-meta-e
 import { DispatchDelivery } from './usecases/dispatch-delivery/dispatch-delivery.usecase';
 import { DispatchMetaEvent } from './usecases/dispatch-meta-event/dispatch-meta-event.usecase';
 import { GetDelivery } from './usecases/get-delivery/get-delivery.usecase';
+import { HandBackFirstAttempts } from './usecases/hand-back-first-attempts/hand-back-first-attempts.usecase';
 import { ListDeliveries } from './usecases/list-deliveries/list-deliveries.usecase';
 import { CountBatchRetry } from './usecases/count-batch-retry/count-batch-retry.usecase';
 import { ForceResendDeliveries } from './usecases/force-resend-deliveries/force-resend-deliveries.usecase';
@@ -40,6 +41,7 @@ const USE_CASES = [
   DispatchDelivery,
   DispatchMetaEvent,
   GetDelivery,
+  HandBackFirstAttempts,
   ListDeliveries,
   ReleaseEndpointBacklog,
   RouteEvent,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { caravanMetrics, inSpan, SpanAttribute, SpanKind } from '@caravan/common';
-import { DispatchDelivery, DispatchResult } from '@caravan/delivery';
+import { ClaimedDelivery, DispatchDelivery, DispatchResult } from '@caravan/delivery';
 import { Deferral, DeliverJob, JobHandler, QueuedJob } from '@caravan/queue';
 
 @Injectable()
@@ -10,15 +10,20 @@ export class DeliveryProcessor extends JobHandler<DeliverJob> {
   }
 
   handle(job: QueuedJob<DeliverJob>): Promise<DispatchResult | Deferral<DeliverJob>> {
+    return this.attempt(job.data);
+  }
+
+  /** One attempt, queued or started in-process; `claimed` when routing created the delivery claimed for it. */
+  attempt(job: DeliverJob, claimed?: ClaimedDelivery): Promise<DispatchResult | Deferral<DeliverJob>> {
     // A child of the routing span (or of the API request that asked for a retry), from the job's traceparent.
     const attributes = {
-      [SpanAttribute.projectId]: job.data.projectId,
-      [SpanAttribute.endpointId]: job.data.endpointId,
-      [SpanAttribute.deliveryId]: job.data.deliveryId,
-      [SpanAttribute.attempt]: job.data.attempt,
+      [SpanAttribute.projectId]: job.projectId,
+      [SpanAttribute.endpointId]: job.endpointId,
+      [SpanAttribute.deliveryId]: job.deliveryId,
+      [SpanAttribute.attempt]: job.attempt,
     };
-    return inSpan('caravan.delivery.attempt', { kind: SpanKind.CONSUMER, attributes, parent: job.data.traceparent ?? null }, async (span) => {
-      const outcome = await this.dispatch.execute(job.data);
+    return inSpan('caravan.delivery.attempt', { kind: SpanKind.CONSUMER, attributes, parent: job.traceparent ?? null }, async (span) => {
+      const outcome = await this.dispatch.execute(job, claimed);
       if (typeof outcome === 'string') {
         if (outcome !== 'sent') span?.setAttribute(SpanAttribute.outcome, outcome);
         return outcome;
@@ -26,7 +31,7 @@ export class DeliveryProcessor extends JobHandler<DeliverJob> {
       caravanMetrics.deferrals.inc({ reason: outcome.reason });
       span?.setAttribute(SpanAttribute.outcome, outcome.reason);
       // Rate limit or open circuit: the same job waits, with no attempt counted or failed.
-      const data = outcome.slotReserved && !job.data.rateLimitSlotReserved ? { ...job.data, rateLimitSlotReserved: true } : job.data;
+      const data = outcome.slotReserved && !job.rateLimitSlotReserved ? { ...job, rateLimitSlotReserved: true } : job;
       return new Deferral(outcome.deferMs, data);
     });
   }

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { CARAVAN_CONFIG, CaravanConfig, caravanMetrics } from '@caravan/common';
-import { Deferral, DeliverJob, JobQueue, QueueName } from '@caravan/queue';
+import { ClaimedFirstAttempt, HandBackFirstAttempts } from '@caravan/delivery';
+import { Deferral, JobQueue } from '@caravan/queue';
 import { DeliveryProcessor } from './delivery.processor';
 
 /** First attempts waiting for a slot, per delivery slot: enough to keep the slots busy, not a queue. */
@@ -8,82 +9,84 @@ const BACKLOG_PER_SLOT = 10;
 /** Longest a routing job waits for room in the backlog before it queues its attempts instead. */
 const MAX_ROOM_WAIT_MS = 5000;
 
-interface Waiting {
-  job: DeliverJob;
-  /** When it came into the backlog, for the oldest-wait gauge. */
-  since: number;
-}
-
 /**
  * Sends the first attempts of the deliveries routing has just created in this process, up to the
  * delivery concurrency at a time, instead of queueing a job for each: a queue hop costs about 45
- * Redis commands, more than the rest of a delivery. Attempts beyond the free slots wait here, in
- * order, in a short backlog; when it is full, routing waits for room (so events wait in the
- * routing queue, where they cost nothing more) and after MAX_ROOM_WAIT_MS queues them as jobs.
+ * Redis commands, more than the rest of a delivery. Routing creates these deliveries already
+ * claimed (ClaimedFirstAttempt), which saves each a claim statement. Attempts beyond the free
+ * slots wait here, in order, in a short backlog; when it is full, routing waits for room (so
+ * events wait in the routing queue, where they cost nothing more) and after MAX_ROOM_WAIT_MS hands
+ * them back to be queued as jobs.
  *
- * Nothing is lost when this process dies: every delivery here is in PostgreSQL, due, and the
- * sweeper queues it. A deferral (rate limit, open circuit) or an error becomes a queued job, so
- * the queue's waiting and retries apply from there. At shutdown the backlog is queued.
+ * Nothing is lost when this process dies: every delivery here is in PostgreSQL, and the sweeper
+ * queues it once its claim has run out. A claim that waited here for half the queue lock is
+ * handed back rather than used, so it cannot run out while its attempt is on the wire. A deferral
+ * (rate limit, open circuit) hands the claim back and becomes a queued job, and so does an error,
+ * so the queue's waiting and retries apply from there. At shutdown the backlog is handed back.
  */
 @Injectable()
 export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(InlineFirstAttempts.name);
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly handingBack = new Set<Promise<void>>();
   private readonly slots: number;
   private readonly backlogLimit: number;
   private readonly maxRoomWaitMs: number;
+  private readonly maxClaimAgeMs: number;
   /** FIFO; `head` moves instead of shifting the array. */
-  private backlog: Waiting[] = [];
+  private backlog: ClaimedFirstAttempt[] = [];
   private head = 0;
   private roomWaiters: (() => void)[] = [];
   private stopping = false;
 
   constructor(
     private readonly deliveries: DeliveryProcessor,
+    private readonly handBack: HandBackFirstAttempts,
     private readonly queue: JobQueue,
     @Inject(CARAVAN_CONFIG) config: CaravanConfig,
   ) {
     this.slots = config.agent.deliveryConcurrency;
     this.backlogLimit = this.slots * BACKLOG_PER_SLOT;
-    this.maxRoomWaitMs = Math.min(MAX_ROOM_WAIT_MS, config.agent.queueLockMs / 2);
+    // A claim lasts the endpoint's timeout plus the queue lock: used within half the lock, its attempt ends in time.
+    this.maxClaimAgeMs = config.agent.queueLockMs / 2;
+    this.maxRoomWaitMs = Math.min(MAX_ROOM_WAIT_MS, this.maxClaimAgeMs);
   }
 
   /**
    * Starts what fits, keeps what the backlog holds, and resolves then; when the backlog is full it
    * resolves once there is room, or once the jobs are queued instead. Not when the sends end.
    */
-  async start(jobs: DeliverJob[]): Promise<void> {
-    if (jobs.length === 0) return;
+  async start(attempts: ClaimedFirstAttempt[]): Promise<void> {
+    if (attempts.length === 0) return;
     const deadline = Date.now() + this.maxRoomWaitMs;
     // An event with more endpoints than the backlog holds goes in whole once the backlog is empty.
-    while (!this.stopping && this.waiting > 0 && this.waiting + jobs.length > this.backlogLimit) {
+    while (!this.stopping && this.waiting > 0 && this.waiting + attempts.length > this.backlogLimit) {
       if (!(await this.roomBefore(deadline))) break;
     }
-    if (this.stopping || (this.waiting > 0 && this.waiting + jobs.length > this.backlogLimit)) {
-      await this.queue.deliver(jobs);
+    if (this.stopping || (this.waiting > 0 && this.waiting + attempts.length > this.backlogLimit)) {
+      await this.handBack.execute(attempts);
       return;
     }
-    const since = Date.now();
-    for (const job of jobs) this.backlog.push({ job, since });
+    this.backlog.push(...attempts);
     this.sendWhatFits();
   }
 
   onModuleInit(): void {
     caravanMetrics.deliveryBacklog.sampleWith(async () => [{ labels: {}, value: this.waiting }]);
     caravanMetrics.deliveryBacklogOldest.sampleWith(async () => [
-      { labels: {}, value: this.waiting > 0 ? (Date.now() - this.backlog[this.head].since) / 1000 : 0 },
+      { labels: {}, value: this.waiting > 0 ? (Date.now() - this.backlog[this.head].claimedAt) / 1000 : 0 },
     ]);
   }
 
-  /** The backlog is queued; sends in flight finish (each is bounded by its endpoint's timeout) before connections close. */
+  /** The backlog is handed back; sends in flight finish (each is bounded by its endpoint's timeout) before connections close. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    const left = this.takeBacklog().map((waiting) => waiting.job);
+    const left = this.takeBacklog();
     this.wakeRoomWaiters();
-    await this.queue.deliver(left).catch((error: unknown) => {
+    await this.handBack.execute(left).catch((error: unknown) => {
       this.logger.warn(`${left.length} first attempt(s) not queued at shutdown (${String(error)}); the sweeper will send them`);
     });
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.inFlight, ...this.handingBack]);
   }
 
   private get waiting(): number {
@@ -91,30 +94,33 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
   }
 
   private sendWhatFits(): void {
+    const stale: ClaimedFirstAttempt[] = [];
     while (!this.stopping && this.inFlight.size < this.slots && this.waiting > 0) {
-      const { job } = this.backlog[this.head++];
+      const attempt = this.backlog[this.head++];
       if (this.head === this.backlog.length) this.takeBacklog();
       else if (this.head >= 1024 && this.head * 2 >= this.backlog.length) this.backlog = this.takeBacklog();
-      this.send(job);
+      if (Date.now() - attempt.claimedAt > this.maxClaimAgeMs) stale.push(attempt);
+      else this.send(attempt);
     }
+    if (stale.length > 0) this.track(this.handBack.execute(stale), `${stale.length} first attempt(s) waited too long and`);
   }
 
-  private takeBacklog(): Waiting[] {
+  private takeBacklog(): ClaimedFirstAttempt[] {
     const left = this.backlog.slice(this.head);
     this.backlog = [];
     this.head = 0;
     return left;
   }
 
-  private send(job: DeliverJob): void {
+  private send({ job, claimed }: ClaimedFirstAttempt): void {
     const sent = this.deliveries
-      .handle({ id: `inline:${job.deliveryId}:${job.attempt}`, name: QueueName.Delivery, data: job, progress: undefined, saveProgress: async () => undefined })
+      .attempt(job, claimed)
       .then(async (result) => {
         if (result instanceof Deferral) await this.queue.deliver([{ ...result.data, delayMs: result.delayMs }]);
       })
       .catch(async (error: unknown) => {
         this.logger.warn(`first attempt of delivery ${job.deliveryId} failed in-process (${String(error)}); queued instead`);
-        await this.queue.deliver([job]).catch(() => undefined); // Postgres has it due: the sweeper sends it.
+        await this.queue.deliver([job]).catch(() => undefined); // Postgres has it: the sweeper sends it.
       })
       .finally(() => {
         this.inFlight.delete(sent);
@@ -122,6 +128,14 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
         this.wakeRoomWaiters();
       });
     this.inFlight.add(sent);
+  }
+
+  /** Work that shutdown waits for, like a send, but that holds no delivery slot. */
+  private track(work: Promise<void>, what: string): void {
+    const tracked = work
+      .catch((error: unknown) => this.logger.warn(`${what} could not be queued (${String(error)}); the sweeper will send them`))
+      .finally(() => this.handingBack.delete(tracked));
+    this.handingBack.add(tracked);
   }
 
   /** Resolves true when a send ends (room may have come), false at the deadline. */

@@ -28,7 +28,7 @@ export class RouteEventProcessor extends JobHandler<RoutingJob> {
     // Continues the ingest span's trace; a job the sweeper recreated has no traceparent and starts its own.
     const attributes = { [SpanAttribute.projectId]: event.projectId, [SpanAttribute.eventId]: event.eventId };
     return inSpan('caravan.route', { kind: SpanKind.CONSUMER, attributes, parent: event.traceparent ?? null }, async (span) => {
-      const created = await this.routeEvent.execute(event, (jobs) => this.firstAttempts.start(jobs));
+      const created = await this.routeEvent.execute(event, (attempts) => this.firstAttempts.start(attempts));
       span?.setAttribute(SpanAttribute.deliveries, created);
       return created;
     });

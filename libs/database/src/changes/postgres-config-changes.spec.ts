@@ -1,17 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@caravan/common';
-import { dataSourceOptions } from '../data-source-options';
-import { runPendingMigrations } from '../migration-runner';
+import { TemporaryDatabase } from '../testing/temporary-database';
 import { ConfigChange, NoConfigChanges } from './config-changes';
 import { NotifiedCache } from './notified-cache';
 import { PostgresConfigChanges } from './postgres-config-changes';
-
-// The local server the suites use, through its maintenance database.
-const serverUrl = Object.assign(new URL(loadConfig({ CARAVAN_STORAGE: 'external' }).database.url), { pathname: '/postgres' }).toString();
 
 async function waitUntil(what: string, done: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -22,30 +16,22 @@ async function waitUntil(what: string, done: () => boolean, timeoutMs = 5000): P
 }
 
 describe('configuration changes announced by PostgreSQL, on the local server', () => {
-  const name = `caravan_test_changes_${randomUUID().replace(/-/g, '')}`;
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  let admin: Client;
+  let database: TemporaryDatabase;
   let db: DataSource;
   let feed: PostgresConfigChanges;
   const heard: (ConfigChange | null)[] = [];
 
   before(async () => {
-    admin = new Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    db = await new DataSource(dataSourceOptions(loadConfig({ DATABASE_URL: url.toString(), CARAVAN_STORAGE: 'external' }))).initialize();
-    await runPendingMigrations(db, false);
-    feed = new PostgresConfigChanges(url.toString());
+    database = await TemporaryDatabase.create();
+    db = database.db;
+    feed = new PostgresConfigChanges(database.url);
     feed.subscribe((change) => heard.push(change));
     await waitUntil('the feed to be live', () => feed.live);
   });
 
   after(async () => {
     await feed.beforeApplicationShutdown();
-    await db.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+    await database.drop();
   });
 
   const project = randomUUID();
@@ -134,7 +120,7 @@ describe('configuration changes announced by PostgreSQL, on the local server', (
     await read();
     assert.equal(reads, 1);
 
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'caravan-config-changes' AND datname = $1`, [name]);
+    await database.disconnect('caravan-config-changes');
     await waitUntil('the feed to notice', () => !feed.live);
     assert.ok(heard.includes(null), 'listeners are told that anything may have changed');
     await read();

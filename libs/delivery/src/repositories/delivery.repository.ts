@@ -17,6 +17,13 @@ interface EventTargets {
   projectId: string;
   eventId: string;
   targets: NewDelivery[];
+  claimForMs: number | null;
+}
+
+export interface CreatedDelivery {
+  id: string;
+  endpointId: string;
+  subscriptionId: string | null;
 }
 
 export interface ClaimedDelivery {
@@ -63,7 +70,7 @@ export interface DueDelivery {
 @Injectable()
 export class DeliveryRepository {
   private readonly attemptStatements: AttemptStatements;
-  private readonly deliveryInserts: MicroBatcher<EventTargets, { id: string; endpointId: string }[] | Error>;
+  private readonly deliveryInserts: MicroBatcher<EventTargets, CreatedDelivery[] | Error>;
 
   constructor(
     @InjectRepository(EventDelivery) private readonly deliveries: Repository<EventDelivery>,
@@ -75,47 +82,54 @@ export class DeliveryRepository {
   }
 
   /**
-   * Creates one delivery per endpoint; rows that exist already are skipped. Returns the new ones.
-   * The calls of concurrent routings share one INSERT.
-   */
-  /**
    * Creates the event's deliveries that do not exist yet and marks the event routed, in one
    * statement: routing's two writes, shared with the routings that run meanwhile. An event with
-   * deliveries that is not marked, or the reverse, cannot happen; the deliveries are due, so if
-   * their first attempts are never started (the agent dies now) the sweeper starts them.
+   * deliveries that is not marked, or the reverse, cannot happen. Returns the new deliveries.
+   *
+   * `claimForMs` null: the deliveries are due, so if their first attempts are never started (the
+   * agent dies now) the sweeper starts them. A number: they are created already claimed for
+   * attempt 1, as claim() would, for their endpoint's timeout plus `claimForMs`; the caller sends
+   * them or hands the claims back (releaseClaims), and if it dies the claims expire.
    */
-  async insertMissing(projectId: string, eventId: string, targets: NewDelivery[]): Promise<{ id: string; endpointId: string }[]> {
-    return throwIfError(await this.deliveryInserts.add({ projectId, eventId, targets }));
+  async insertMissing(projectId: string, eventId: string, targets: NewDelivery[], claimForMs: number | null): Promise<CreatedDelivery[]> {
+    return throwIfError(await this.deliveryInserts.add({ projectId, eventId, targets, claimForMs }));
   }
 
-  private async insertBatch(batch: EventTargets[]): Promise<{ id: string; endpointId: string }[][]> {
-    const rows = batch.flatMap(({ projectId, eventId, targets }) =>
-      targets.map((target) => [newId(), projectId, eventId, target.endpointId, target.subscriptionId] as const),
+  private async insertBatch(batch: EventTargets[]): Promise<CreatedDelivery[][]> {
+    const rows = batch.flatMap(({ projectId, eventId, targets, claimForMs }) =>
+      targets.map((target) => [newId(), projectId, eventId, target.endpointId, target.subscriptionId, claimForMs] as const),
     );
-    const inserted: { id: string; event_id: string; endpoint_id: string }[] = await this.db.query(
+    // An endpoint deleted meanwhile has no timeout: its delivery goes with it (ON DELETE CASCADE).
+    const inserted: { id: string; event_id: string; endpoint_id: string; subscription_id: string | null }[] = await this.db.query(
       `WITH inserted AS (
-         INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status)
-         SELECT id, project_id, event_id, endpoint_id, subscription_id, 'scheduled'
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[]) AS t(id, project_id, event_id, endpoint_id, subscription_id)
+         INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status, attempt_count, next_attempt_at)
+         SELECT t.id, t.project_id, t.event_id, t.endpoint_id, t.subscription_id,
+           CASE WHEN t.claim_ms IS NULL THEN 'scheduled' ELSE 'processing' END,
+           CASE WHEN t.claim_ms IS NULL THEN 0 ELSE 1 END,
+           now() + COALESCE(t.claim_ms + en.http_timeout_seconds * 1000, 0) * interval '1 millisecond'
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::float8[])
+           AS t(id, project_id, event_id, endpoint_id, subscription_id, claim_ms)
+         LEFT JOIN endpoints en ON en.id = t.endpoint_id
          ON CONFLICT (event_id, endpoint_id) DO NOTHING
-         RETURNING id, event_id, endpoint_id
+         RETURNING id, event_id, endpoint_id, subscription_id
        ), routed AS (
          UPDATE events e SET routed_at = now()
-         FROM unnest($6::uuid[], $7::uuid[]) AS m(id, project_id)
+         FROM unnest($7::uuid[], $8::uuid[]) AS m(id, project_id)
          WHERE e.id = m.id AND e.project_id = m.project_id AND e.routed_at IS NULL
        )
-       SELECT id, event_id, endpoint_id FROM inserted`,
+       SELECT id, event_id, endpoint_id, subscription_id FROM inserted`,
       [
-        ...[0, 1, 2, 3, 4].map((column) => rows.map((row) => row[column])),
+        ...[0, 1, 2, 3, 4, 5].map((column) => rows.map((row) => row[column])),
         batch.map((entry) => entry.eventId),
         batch.map((entry) => entry.projectId),
       ],
     );
-    const byEvent = new Map<string, { id: string; endpointId: string }[]>();
+    const byEvent = new Map<string, CreatedDelivery[]>();
     for (const row of inserted) {
+      const delivery = { id: row.id, endpointId: row.endpoint_id, subscriptionId: row.subscription_id };
       const created = byEvent.get(row.event_id);
-      if (created) created.push({ id: row.id, endpointId: row.endpoint_id });
-      else byEvent.set(row.event_id, [{ id: row.id, endpointId: row.endpoint_id }]);
+      if (created) created.push(delivery);
+      else byEvent.set(row.event_id, [delivery]);
     }
     // An event routed twice in one batch: its new deliveries go to the first caller only.
     return batch.map(({ eventId }) => {
@@ -132,6 +146,22 @@ export class DeliveryRepository {
    */
   claim(projectId: string, deliveryId: string, lockMs: number): Promise<ClaimedDelivery | null> {
     return this.attemptStatements.claim(projectId, deliveryId, lockMs);
+  }
+
+  /**
+   * Hands back claims of first attempts that were not sent (created claimed by insertMissing):
+   * the deliveries are due again, with no attempt counted. A claim whose lock has run out is left
+   * alone, as another agent may hold it by now.
+   */
+  async releaseClaims(claims: { projectId: string; id: string }[]): Promise<void> {
+    if (claims.length === 0) return;
+    await this.db.query(
+      `UPDATE event_deliveries d SET status = 'scheduled', attempt_count = 0, next_attempt_at = now(), updated_at = now()
+       FROM unnest($1::uuid[], $2::uuid[]) AS c(id, project_id)
+       WHERE d.id = c.id AND d.project_id = c.project_id
+         AND d.status = 'processing' AND d.attempt_count = 1 AND d.next_attempt_at > now()`,
+      [claims.map((claim) => claim.id), claims.map((claim) => claim.projectId)],
+    );
   }
 
   /**

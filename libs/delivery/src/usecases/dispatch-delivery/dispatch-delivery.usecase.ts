@@ -56,7 +56,14 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
     this.userAgent = `Caravan/${config.version}`;
   }
 
-  async execute(job: DeliverJob): Promise<DispatchOutcome> {
+  /** `claimed`: the delivery was created claimed for this attempt (ClaimedFirstAttempt); if it is not sent, the claim is handed back. */
+  async execute(job: DeliverJob, claimed?: ClaimedDelivery): Promise<DispatchOutcome> {
+    const outcome = await this.attempt(job, claimed);
+    if (claimed && outcome !== 'sent' && outcome !== 'claim-lost') await this.deliveries.releaseClaims([claimed]);
+    return outcome;
+  }
+
+  private async attempt(job: DeliverJob, held: ClaimedDelivery | undefined): Promise<DispatchOutcome> {
     const [endpoint, project] = await Promise.all([this.activeEndpoint(job), this.getProject.recent(job.projectId)]);
     if (typeof endpoint === 'string') return endpoint;
 
@@ -72,7 +79,7 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
     }
 
     const lockMs = endpoint.httpTimeoutSeconds * 1000 + this.config.agent.queueLockMs;
-    const claimed = await this.deliveries.claim(job.projectId, job.deliveryId, lockMs);
+    const claimed = held ?? (await this.deliveries.claim(job.projectId, job.deliveryId, lockMs));
     if (!claimed) return 'not-due';
 
     const [event, subscription] = await Promise.all([

@@ -1,15 +1,17 @@
-import { Injectable } from '@nestjs/common';
-import { annotateSpan, currentTraceparent, nullIfNotFound, SpanAttribute } from '@caravan/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { annotateSpan, CARAVAN_CONFIG, CaravanConfig, currentTraceparent, nullIfNotFound, SpanAttribute } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
 import { Event, GetEvent, MarkEventRouted } from '@caravan/events';
 import { DeliverJob, JobQueue, RouteEventJob } from '@caravan/queue';
 import { FindMatchingSubscriptions, Subscription } from '@caravan/subscriptions';
+import { ClaimedFirstAttempt } from '../../first-attempt';
 import { DeliveryRepository, NewDelivery } from '../../repositories/delivery.repository';
 
 /**
  * Creates one delivery per endpoint the event is for, marks the event routed, then starts or
  * queues their first attempts. Safe to run twice: existing deliveries are skipped, and any whose
- * first attempt was never started are due and picked up by the sweeper.
+ * first attempt was never started are picked up by the sweeper (once due, or once their claim
+ * has run out).
  */
 @Injectable()
 export class RouteEvent {
@@ -20,10 +22,15 @@ export class RouteEvent {
     private readonly subscriptions: FindMatchingSubscriptions,
     private readonly deliveries: DeliveryRepository,
     private readonly queue: JobQueue,
+    @Inject(CARAVAN_CONFIG) private readonly config: CaravanConfig,
   ) {}
 
-  /** `startFirstAttempts` gets the first attempts of the new deliveries; by default they are queued. */
-  async execute(job: RouteEventJob, startFirstAttempts: (jobs: DeliverJob[]) => Promise<void> = (jobs) => this.queue.deliver(jobs)): Promise<number> {
+  /**
+   * With `startClaimed` the new deliveries are created claimed for their first attempt, which it
+   * gets to send (see ClaimedFirstAttempt); without, they are created due and their first attempts
+   * are queued.
+   */
+  async execute(job: RouteEventJob, startClaimed?: (attempts: ClaimedFirstAttempt[]) => Promise<void>): Promise<number> {
     // The project's subscriptions are read alongside the event: one round trip instead of two.
     const [event, subscriptions] = await Promise.all([
       this.getEvent.execute(job.projectId, job.eventId).catch(nullIfNotFound),
@@ -37,11 +44,29 @@ export class RouteEvent {
       await this.markRouted.execute(event.projectId, event.id);
       return 0;
     }
-    const created = await this.deliveries.insertMissing(event.projectId, event.id, targets);
+    // A claim lasts as a claim by DispatchDelivery does: the endpoint's timeout plus the queue lock.
+    const claimForMs = startClaimed ? this.config.agent.queueLockMs : null;
+    const created = await this.deliveries.insertMissing(event.projectId, event.id, targets, claimForMs);
     // Each first attempt continues this routing span's trace, and so the ingest request's.
     const traceparent = currentTraceparent();
-    await startFirstAttempts(
-      created.map((delivery) => ({ projectId: event.projectId, deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: 1, traceparent })),
+    const jobs: DeliverJob[] = created.map((delivery) => ({
+      projectId: event.projectId,
+      deliveryId: delivery.id,
+      endpointId: delivery.endpointId,
+      attempt: 1,
+      traceparent,
+    }));
+    if (!startClaimed) {
+      await this.queue.deliver(jobs);
+      return created.length;
+    }
+    const claimedAt = Date.now();
+    await startClaimed(
+      created.map((delivery, i) => ({
+        job: jobs[i],
+        claimed: { ...delivery, projectId: event.projectId, eventId: event.id, attemptCount: 1 },
+        claimedAt,
+      })),
     );
     return created.length;
   }
