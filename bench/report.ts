@@ -242,6 +242,7 @@ export function formatReport(results: BenchResults): string[] {
       '',
       `SOAK  ${plan.durationSeconds} s at ${plan.eventsPerSecond} events/s to one endpoint, RSS every ${plan.sampleEverySeconds} s, warm-up ${plan.warmUpSeconds} s`,
       `  ${delivery.delivered}/${delivery.expected} delivered, ${delivery.lost} lost, ${delivery.duplicates} duplicates, ${fixed(delivery.deliveriesPerSecond, 0)} deliveries/s, drained ${fixed(delivery.drainSeconds, 0)} s after the load`,
+      `  created-to-delivered p50 ${fixed(delivery.latency.p50, 0)} ms, p99 ${fixed(delivery.latency.p99, 0)} ms, max ${fixed(delivery.latency.max, 0)} ms; api p99 ${fixed(delivery.send.apiLatency.p99, 0)} ms`,
     );
     for (const [name, entry] of Object.entries(memory)) {
       lines.push(
