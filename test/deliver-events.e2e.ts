@@ -265,6 +265,39 @@ describe('delivering events (real Postgres, Redis, api and agent processes, HTTP
     assert.equal(receiver.requestsFor('/paused').length, 1);
   });
 
+  it('follows an endpoint changed after it received deliveries: the next event goes to its new URL, then waits while it is paused', async () => {
+    // The agent has read this endpoint for a delivery already (and may keep it in memory): each
+    // change through the API must reach the very next delivery.
+    const endpoint = await createEndpoint(api, project.id, { url: receiver.url('/changing/before') });
+    const sendTo = () => sendEvent(api, project.id, { event_type: 'x', data: { changing: true }, endpoint_id: endpoint.id });
+    const first = await sendTo();
+    assert.equal((await settledDeliveries(api, project.id, first.id))[0].status, 'success');
+    assert.equal(receiver.requestsFor('/changing/before').length, 1);
+
+    const moved = await api.patch(`/api/v1/projects/${project.id}/endpoints/${endpoint.id}`, { url: receiver.url('/changing/after') });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    const second = await sendTo();
+    assert.equal((await settledDeliveries(api, project.id, second.id))[0].status, 'success');
+    assert.equal(receiver.requestsFor('/changing/after').length, 1);
+    assert.equal(receiver.requestsFor('/changing/before').length, 1, 'nothing more went to the old URL');
+
+    assert.equal((await api.post(`/api/v1/projects/${project.id}/endpoints/${endpoint.id}/pause`)).status, 200);
+    const third = await sendTo();
+    await waitFor('routing', async () => (await api.get(`/api/v1/projects/${project.id}/events/${third.id}`)).body.routed_at);
+    const routedAt = Date.now();
+    await waitFor('two sweeps', () => Date.now() - routedAt > 1200);
+    assert.equal(receiver.requestsFor('/changing/after').length, 1, 'a paused endpoint gets nothing');
+    const [held] = await deliveriesOf(api, project.id, third.id);
+    assert.equal(held.status, 'scheduled');
+    assert.equal(held.attempt_count, 0, 'holding it counted no attempt');
+
+    assert.equal((await api.post(`/api/v1/projects/${project.id}/endpoints/${endpoint.id}/activate`)).status, 200);
+    const [sent] = await settledDeliveries(api, project.id, third.id);
+    assert.equal(sent.status, 'success');
+    assert.equal(sent.attempt_count, 1);
+    assert.equal(receiver.requestsFor('/changing/after').length, 2);
+  });
+
   it('returns the first event for a repeated idempotency key, and parallel duplicates store one event', async () => {
     const body = { event_type: 'x', data: { once: true }, idempotency_key: 'order-42' };
     const first = await api.post(`/api/v1/projects/${project.id}/events`, body);
