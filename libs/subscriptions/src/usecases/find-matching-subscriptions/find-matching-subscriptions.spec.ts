@@ -25,7 +25,10 @@ function finder(subscriptions: Subscription[]) {
       return subscriptions;
     },
   } as unknown as SubscriptionRepository;
-  return { find: new FindMatchingSubscriptions(repository, new NoConfigChanges()), loads };
+  const find = new FindMatchingSubscriptions(repository, new NoConfigChanges());
+  // As routing does: the project's subscriptions, then the matches among them.
+  const matchesOf = async (event: MatchableEvent) => find.among(await find.candidates(event.projectId), event);
+  return { find, matchesOf, loads };
 }
 
 const event: MatchableEvent = {
@@ -37,7 +40,7 @@ const event: MatchableEvent = {
 
 describe('finding the subscriptions an event passes', () => {
   it('keeps subscriptions whose types match and whose body and header filters pass, in one load', async () => {
-    const { find, loads } = finder([
+    const { matchesOf, loads } = finder([
       subscription('s1', 'e1', ['order.*'], { body: { amount: { $gte: 100 } } }),
       subscription('s2', 'e2', ['order.*'], { body: { amount: { $lt: 100 } } }),
       subscription('s3', 'e3', ['user.*'], { body: { amount: { $gte: 100 } } }),
@@ -46,7 +49,7 @@ describe('finding the subscriptions an event passes', () => {
       subscription('s6', 'e6', ['order.created']),
       subscription('s7', 'e7', ['*'], {}),
     ]);
-    const matches = await find.execute(event);
+    const matches = await matchesOf(event);
     assert.deepEqual(
       matches.map((match) => match.subscriptionId),
       ['s1', 's4', 's6', 's7'],
@@ -55,22 +58,22 @@ describe('finding the subscriptions an event passes', () => {
   });
 
   it('gives an endpoint one match, from its first subscription the event passes', async () => {
-    const { find } = finder([
+    const { matchesOf } = finder([
       subscription('s1', 'e1', ['order.*'], { body: { amount: 1 } }),
       subscription('s2', 'e1', ['order.*'], { body: { amount: 150 } }),
       subscription('s3', 'e1', ['*']),
     ]);
-    assert.deepEqual(await find.execute(event), [{ subscriptionId: 's2', endpointId: 'e1' }]);
+    assert.deepEqual(await matchesOf(event), [{ subscriptionId: 's2', endpointId: 'e1' }]);
   });
 
   it("routes a source's events to that source's subscriptions only, and API events to subscriptions without a source", async () => {
-    const { find } = finder([
+    const { matchesOf } = finder([
       subscription('s1', 'e1', ['*']),
       subscription('s2', 'e2', ['order.*'], null, 'src-a'),
       subscription('s3', 'e3', ['*'], { body: { amount: { $lt: 100 } } }, 'src-a'),
       subscription('s4', 'e4', ['*'], null, 'src-b'),
     ]);
-    const ids = async (sourceId?: string | null) => (await find.execute({ ...event, sourceId })).map((match) => match.subscriptionId);
+    const ids = async (sourceId?: string | null) => (await matchesOf({ ...event, sourceId })).map((match) => match.subscriptionId);
     assert.deepEqual(await ids('src-a'), ['s2'], 'type and filter still apply');
     assert.deepEqual(await ids('src-b'), ['s4']);
     assert.deepEqual(await ids(null), ['s1']);
@@ -79,11 +82,11 @@ describe('finding the subscriptions an event passes', () => {
 
   it('skips a stored filter that no longer compiles instead of failing the whole event', async () => {
     Logger.overrideLogger(false);
-    const { find } = finder([
+    const { matchesOf } = finder([
       subscription('s1', 'e1', ['*'], { body: { amount: { $unknown: 1 } } }),
       subscription('s2', 'e2', ['*']),
     ]);
-    assert.deepEqual(await find.execute(event), [{ subscriptionId: 's2', endpointId: 'e2' }]);
+    assert.deepEqual(await matchesOf(event), [{ subscriptionId: 's2', endpointId: 'e2' }]);
   });
 
   it("matches only the event's project's subscriptions among the candidates it is given", () => {

@@ -44,10 +44,6 @@ export class FindMatchingSubscriptions {
     this.ofProject = new NotifiedCache(changes, (change) => (change.table === 'subscriptions' ? change.projectId : null));
   }
 
-  async execute(event: MatchableEvent): Promise<SubscriptionMatch[]> {
-    return this.among(await this.candidates(event.projectId), event);
-  }
-
   /** The project's subscriptions, to match with `among`: routing reads them while it reads the event. */
   candidates(projectId: string): Promise<readonly Subscription[]> {
     return this.ofProject.get(projectId, () => this.subscriptions.allOfProject(projectId));
