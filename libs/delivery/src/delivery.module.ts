@@ -1,8 +1,8 @@
-import { Module, Provider } from '@nestjs/common';
+import { Global, Module, Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CARAVAN_CONFIG, CaravanConfig } from '@caravan/common';
 import { EndpointsModule } from '@caravan/endpoints';
-import { EventsModule } from '@caravan/events';
+import { EventsModule, IngestRouter } from '@caravan/events';
 import { MetaEventsModule } from '@caravan/meta-events';
 import { ProjectsModule } from '@caravan/projects';
 import { RedisConnection } from '@caravan/queue';
@@ -32,6 +32,7 @@ import { ReplayEvent } from './usecases/replay-event/replay-event.usecase';
 import { ResendSelection } from './usecases/resend-selection/resend-selection.usecase';
 import { RetryDelivery } from './usecases/retry-delivery/retry-delivery.usecase';
 import { RouteEvent } from './usecases/route-event/route-event.usecase';
+import { RouteAtIngest } from './usecases/route-at-ingest/route-at-ingest.usecase';
 import { RunBatchRetry } from './usecases/run-batch-retry/run-batch-retry.usecase';
 import { StartBatchRetry } from './usecases/start-batch-retry/start-batch-retry.usecase';
 import { SweepPendingWork } from './usecases/sweep-pending-work/sweep-pending-work.usecase';
@@ -96,7 +97,19 @@ const STATE_STORES: Provider[] = [
     ProjectsModule,
     SubscriptionsModule,
   ],
-  providers: [DeliveryRepository, HttpSender, CircuitBreaker, BreakerMetrics, ...STATE_STORES, ...INTERNAL, ...USE_CASES],
-  exports: USE_CASES,
+  providers: [
+    DeliveryRepository,
+    HttpSender,
+    CircuitBreaker,
+    BreakerMetrics,
+    ...STATE_STORES,
+    ...INTERNAL,
+    ...USE_CASES,
+    RouteAtIngest,
+    { provide: IngestRouter, useExisting: RouteAtIngest },
+  ],
+  exports: [...USE_CASES, IngestRouter],
 })
+// Global for IngestRouter alone: ingest (the events lib, which this lib depends on) routes through it.
+@Global()
 export class DeliveryModule {}

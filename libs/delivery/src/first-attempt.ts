@@ -12,3 +12,17 @@ export interface ClaimedFirstAttempt {
   /** When the claim was made (Date.now()). */
   claimedAt: number;
 }
+
+/** The first attempts of an event's deliveries, created claimed at `claimedAt` (by routing, here or in the api). */
+export function claimedFirstAttempts(
+  event: { projectId: string; eventId: string; traceparent?: string },
+  deliveries: { id: string; endpointId: string; subscriptionId: string | null }[],
+  claimedAt: number,
+): ClaimedFirstAttempt[] {
+  const { projectId, eventId, traceparent } = event;
+  return deliveries.map((delivery) => ({
+    job: { projectId, deliveryId: delivery.id, endpointId: delivery.endpointId, attempt: 1, traceparent },
+    claimed: { ...delivery, projectId, eventId, attemptCount: 1 },
+    claimedAt,
+  }));
+}

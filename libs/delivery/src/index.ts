@@ -8,6 +8,7 @@ export * from './usecases/dispatch-delivery/dispatch-delivery.usecase';
 export * from './usecases/dispatch-meta-event/dispatch-meta-event.usecase';
 export * from './usecases/get-delivery/get-delivery.usecase';
 export * from './usecases/hand-back-first-attempts/hand-back-first-attempts.usecase';
+export { claimedFirstAttempts } from './first-attempt';
 export type { ClaimedFirstAttempt } from './first-attempt';
 export type { ClaimedDelivery } from './repositories/delivery.repository';
 export * from './usecases/list-deliveries/list-deliveries.usecase';

@@ -6,3 +6,5 @@ export * from './usecases/get-event/get-event.usecase';
 export * from './usecases/ingest-event/ingest-event.usecase';
 export * from './usecases/list-events/list-events.usecase';
 export * from './usecases/mark-event-routed/mark-event-routed.usecase';
+export * from './usecases/ingest-event/ingest-router';
+export { eventRowsSql } from './repositories/event.repository';

@@ -22,6 +22,17 @@ export interface TracedJob {
 export interface RouteEventJob extends TracedJob {
   projectId: string;
   eventId: string;
+  /**
+   * Set when the api routed the event as it stored it: its deliveries, created claimed for their
+   * first attempts at `claimedAt` (Date.now() of the api), for the agent to send.
+   */
+  routed?: { claimedAt: number; deliveries: RoutedDelivery[] };
+}
+
+export interface RoutedDelivery {
+  id: string;
+  endpointId: string;
+  subscriptionId: string | null;
 }
 
 /**

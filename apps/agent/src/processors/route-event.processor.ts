@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { inSpan, SpanAttribute, SpanKind } from '@caravan/common';
-import { RouteEvent } from '@caravan/delivery';
+import { currentTraceparent, inSpan, SpanAttribute, SpanKind } from '@caravan/common';
+import { claimedFirstAttempts, RouteEvent } from '@caravan/delivery';
 import { eventsOf, JobHandler, QueuedJob, RouteEventJob, RoutingJob } from '@caravan/queue';
 import { InlineFirstAttempts } from './inline-first-attempts';
 
@@ -24,11 +24,20 @@ export class RouteEventProcessor extends JobHandler<RoutingJob> {
     return outcomes.reduce((sum, outcome) => sum + (outcome as PromiseFulfilledResult<number>).value, 0);
   }
 
+  /** Each first attempt continues this span's trace, as when the agent routes. */
+  private async startRouted(event: RouteEventJob, routed: NonNullable<RouteEventJob['routed']>): Promise<number> {
+    await this.firstAttempts.start(claimedFirstAttempts({ ...event, traceparent: currentTraceparent() }, routed.deliveries, routed.claimedAt));
+    return routed.deliveries.length;
+  }
+
   private route(event: RouteEventJob): Promise<number> {
     // Continues the ingest span's trace; a job the sweeper recreated has no traceparent and starts its own.
     const attributes = { [SpanAttribute.projectId]: event.projectId, [SpanAttribute.eventId]: event.eventId };
     return inSpan('caravan.route', { kind: SpanKind.CONSUMER, attributes, parent: event.traceparent ?? null }, async (span) => {
-      const created = await this.routeEvent.execute(event, (attempts) => this.firstAttempts.start(attempts));
+      // Routed by the api as it stored the event: only the first attempts are left to start.
+      const created = event.routed
+        ? await this.startRouted(event, event.routed)
+        : await this.routeEvent.execute(event, (attempts) => this.firstAttempts.start(attempts));
       span?.setAttribute(SpanAttribute.deliveries, created);
       return created;
     });

@@ -23,9 +23,9 @@ export interface CaravanConfig {
     poolSize: number;
     migrate: boolean;
     /**
-     * CARAVAN_DATABASE_LISTEN: agents LISTEN for changes to projects, endpoints and subscriptions
-     * and keep them in memory until one comes. Off (through a transaction-pooling PgBouncer, where
-     * LISTEN does not work): they read them per delivery.
+     * CARAVAN_DATABASE_LISTEN: api and agent processes LISTEN for changes to projects, endpoints
+     * and subscriptions and keep them in memory until one comes. Off (through a transaction-pooling
+     * PgBouncer, where LISTEN does not work): they read them per event and delivery.
      */
     listenForChanges: boolean;
   };

@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TemporaryDatabase } from '@caravan/database';
+import type { Event } from '@caravan/events';
 import { DeliveryAttempt } from '../entities/delivery-attempt.entity';
 import { EventDelivery } from '../entities/event-delivery.entity';
 import { DeliveryRepository } from './delivery.repository';
@@ -75,6 +76,38 @@ describe('deliveries created claimed for their first attempt (local PostgreSQL)'
     assert.ok(stored.due_in <= 0);
     const claimed = await deliveries.claim(projectId, created.id, 1000);
     assert.equal(claimed?.attemptCount, 1);
+  });
+
+  it('stores events routed as ingest stores them: each with its deliveries claimed for attempt 1, or none', async () => {
+    const event = (eventType: string) =>
+      ({ id: randomUUID(), projectId, eventType, payload: '{"n":1}', customHeaders: { 'x-a': '1' }, endpointId: null, ownerId: null, sourceId: null }) as unknown as Event;
+    const [toOne, toNobody] = [event('one'), event('nobody')];
+    const stored = await deliveries.insertRoutedEvents([toOne, toNobody], [[{ endpointId, subscriptionId: null }], []], 30_000);
+
+    assert.equal(stored.length, 2);
+    assert.ok(stored[0].createdAt instanceof Date && stored[1].createdAt instanceof Date);
+    assert.deepEqual(stored[1].deliveries, []);
+    const [created] = stored[0].deliveries;
+    assert.equal(created.endpointId, endpointId);
+    const row0 = await row(created.id);
+    assert.equal(row0.status, 'processing');
+    assert.equal(row0.attempt_count, 1);
+    assert.ok(row0.due_in > 45 && row0.due_in <= 50, `the claim lasts 20 s + 30 s (${row0.due_in} s left)`);
+    const events: { id: string; routed_at: Date | null; custom_headers: unknown }[] = await database.db.query(
+      `SELECT id, routed_at, custom_headers FROM events WHERE id = ANY($1::uuid[])`,
+      [[toOne.id, toNobody.id]],
+    );
+    assert.equal(events.length, 2);
+    assert.ok(events.every((stored) => stored.routed_at !== null), 'both are routed, the one for nobody too');
+    assert.deepEqual(events[0].custom_headers, { 'x-a': '1' });
+  });
+
+  it('stores nothing of a batch when one of its events cannot be stored', async () => {
+    const good = { id: randomUUID(), projectId, eventType: 'x', payload: '{}', customHeaders: null, endpointId: null, ownerId: null, sourceId: null } as unknown as Event;
+    const orphan = { ...good, id: randomUUID(), projectId: randomUUID() } as unknown as Event;
+    await assert.rejects(deliveries.insertRoutedEvents([good, orphan], [[{ endpointId, subscriptionId: null }], []], 30_000));
+    const [{ n }]: { n: number }[] = await database.db.query(`SELECT count(*)::int AS n FROM events WHERE id = $1`, [good.id]);
+    assert.equal(n, 0);
   });
 
   it('leaves alone a claim whose lock ran out, which another agent may hold by now, and claims of another project', async () => {

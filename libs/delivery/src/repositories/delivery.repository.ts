@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { readFromReplica } from '@caravan/database';
 import { idBoundAt, MicroBatcher, newId, PageRequest, rowByRowOnFailure, throwIfError } from '@caravan/common';
 import { DataSource, Repository } from 'typeorm';
+import { Event, eventRowsSql } from '@caravan/events';
 import { DeliveryAttempt } from '../entities/delivery-attempt.entity';
 import { AttemptStatements } from './attempt-statements';
 import { DeliveryStatus, EventDelivery } from '../entities/event-delivery.entity';
@@ -137,6 +138,52 @@ export class DeliveryRepository {
       byEvent.delete(eventId);
       return created;
     });
+  }
+
+  /**
+   * Stores new events already routed, with their deliveries (`targets[i]` for `events[i]`) created
+   * claimed for their first attempts as insertMissing does, in one statement: all or none.
+   * Returns each event's creation time and deliveries, in order.
+   */
+  async insertRoutedEvents(
+    events: Event[],
+    targets: NewDelivery[][],
+    claimForMs: number,
+  ): Promise<{ createdAt: Date; deliveries: CreatedDelivery[] }[]> {
+    const params: unknown[] = [];
+    const eventRows = eventRowsSql(events, params, 'now()');
+    const rows = events.flatMap((event, i) => targets[i].map((target) => [newId(), event.projectId, event.id, target.endpointId, target.subscriptionId] as const));
+    const arrays = [0, 1, 2, 3, 4].map((column) => `$${params.push(rows.map((row) => row[column]))}::uuid[]`);
+    const claim = `$${params.push(claimForMs)}::float8`;
+    const stored: { id: string; created_at: Date | null; event_id: string | null; endpoint_id: string | null; subscription_id: string | null }[] =
+      await this.db.query(
+        `WITH stored AS (
+           INSERT INTO events ${eventRows} RETURNING id, created_at
+         ), created AS (
+           INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status, attempt_count, next_attempt_at)
+           SELECT t.id, t.project_id, t.event_id, t.endpoint_id, t.subscription_id, 'processing', 1,
+             now() + (${claim} + en.http_timeout_seconds * 1000) * interval '1 millisecond'
+           FROM unnest(${arrays.join(', ')}) AS t(id, project_id, event_id, endpoint_id, subscription_id)
+           JOIN endpoints en ON en.id = t.endpoint_id
+           RETURNING id, event_id, endpoint_id, subscription_id
+         )
+         SELECT id, created_at, NULL::uuid AS event_id, NULL::uuid AS endpoint_id, NULL::uuid AS subscription_id FROM stored
+         UNION ALL
+         SELECT id, NULL, event_id, endpoint_id, subscription_id FROM created`,
+        params,
+      );
+    const createdAt = new Map<string, Date>();
+    const deliveries = new Map<string, CreatedDelivery[]>();
+    for (const row of stored) {
+      if (row.created_at) createdAt.set(row.id, row.created_at);
+      else {
+        const delivery = { id: row.id, endpointId: row.endpoint_id!, subscriptionId: row.subscription_id };
+        const list = deliveries.get(row.event_id!);
+        if (list) list.push(delivery);
+        else deliveries.set(row.event_id!, [delivery]);
+      }
+    }
+    return events.map((event) => ({ createdAt: createdAt.get(event.id)!, deliveries: deliveries.get(event.id) ?? [] }));
   }
 
   /**

@@ -41,6 +41,20 @@ function toEvent(row: EventRow): Event {
   });
 }
 
+/**
+ * `(columns) VALUES (...), ...` for inserting events without idempotency keys, their values pushed
+ * onto `params`; `routedAt` is the SQL of the routed_at of every row (NULL, or now() for events
+ * routed as they are stored).
+ */
+export function eventRowsSql(events: Event[], params: unknown[], routedAt: 'NULL' | 'now()'): string {
+  const rows = events.map((event) => {
+    const at = params.length;
+    params.push(event.id, event.projectId, event.eventType, event.payload, event.customHeaders === null ? null : JSON.stringify(event.customHeaders), event.endpointId, event.ownerId, event.sourceId);
+    return `($${at + 1}::uuid, $${at + 2}::uuid, $${at + 3}, $${at + 4}, $${at + 5}::jsonb, $${at + 6}::uuid, $${at + 7}, $${at + 8}::uuid, ${routedAt})`;
+  });
+  return `(id, project_id, event_type, payload, custom_headers, endpoint_id, owner_id, source_id, routed_at) VALUES ${rows.join(', ')}`;
+}
+
 @Injectable()
 export class EventRepository {
   private readonly byId: IdLoader<Event, string>;
@@ -64,17 +78,9 @@ export class EventRepository {
    * time in order. All or nothing: one bad row fails the statement.
    */
   async insertMany(events: Event[]): Promise<Date[]> {
-    const columns = 8;
     const values: unknown[] = [];
-    const rows = events.map((event, i) => {
-      values.push(event.id, event.projectId, event.eventType, event.payload, event.customHeaders === null ? null : JSON.stringify(event.customHeaders), event.endpointId, event.ownerId, event.sourceId);
-      const at = i * columns;
-      return `($${at + 1}::uuid, $${at + 2}::uuid, $${at + 3}, $${at + 4}, $${at + 5}::jsonb, $${at + 6}::uuid, $${at + 7}, $${at + 8}::uuid)`;
-    });
     const inserted: { id: string; created_at: Date }[] = await this.events.query(
-      `INSERT INTO events (id, project_id, event_type, payload, custom_headers, endpoint_id, owner_id, source_id)
-       VALUES ${rows.join(', ')}
-       RETURNING id, created_at`,
+      `INSERT INTO events ${eventRowsSql(events, values, 'NULL')} RETURNING id, created_at`,
       values,
     );
     const createdAt = new Map(inserted.map((row) => [row.id, row.created_at]));

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { annotateSpan, CARAVAN_CONFIG, CaravanConfig, currentTraceparent, nullIfNotFound, SpanAttribute } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
 import { Event, GetEvent, MarkEventRouted } from '@caravan/events';
-import { DeliverJob, JobQueue, RouteEventJob } from '@caravan/queue';
+import { JobQueue, RouteEventJob } from '@caravan/queue';
 import { FindMatchingSubscriptions, Subscription } from '@caravan/subscriptions';
-import { ClaimedFirstAttempt } from '../../first-attempt';
+import { ClaimedFirstAttempt, claimedFirstAttempts } from '../../first-attempt';
 import { DeliveryRepository, NewDelivery } from '../../repositories/delivery.repository';
 
 /**
@@ -48,26 +48,9 @@ export class RouteEvent {
     const claimForMs = startClaimed ? this.config.agent.queueLockMs : null;
     const created = await this.deliveries.insertMissing(event.projectId, event.id, targets, claimForMs);
     // Each first attempt continues this routing span's trace, and so the ingest request's.
-    const traceparent = currentTraceparent();
-    const jobs: DeliverJob[] = created.map((delivery) => ({
-      projectId: event.projectId,
-      deliveryId: delivery.id,
-      endpointId: delivery.endpointId,
-      attempt: 1,
-      traceparent,
-    }));
-    if (!startClaimed) {
-      await this.queue.deliver(jobs);
-      return created.length;
-    }
-    const claimedAt = Date.now();
-    await startClaimed(
-      created.map((delivery, i) => ({
-        job: jobs[i],
-        claimed: { ...delivery, projectId: event.projectId, eventId: event.id, attemptCount: 1 },
-        claimedAt,
-      })),
-    );
+    const attempts = claimedFirstAttempts({ projectId: event.projectId, eventId: event.id, traceparent: currentTraceparent() }, created, Date.now());
+    if (startClaimed) await startClaimed(attempts);
+    else await this.queue.deliver(attempts.map((attempt) => attempt.job));
     return created.length;
   }
 

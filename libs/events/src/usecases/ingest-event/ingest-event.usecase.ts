@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { currentTraceparent, inSpan, InvalidInputError, MicroBatcher, newId, NotFoundError, SpanAttribute } from '@caravan/common';
 import { FindEndpoints } from '@caravan/endpoints';
 import { ValidateEventData } from '@caravan/event-types';
@@ -10,6 +10,7 @@ import { EventContentCache } from '../../cache/event-content-cache';
 import { Event } from '../../entities/event.entity';
 import { EventRepository } from '../../repositories/event.repository';
 import { recordIngested } from '../../telemetry/ingest-telemetry';
+import { EventToStore, IngestRouter, StoredRouted } from './ingest-router';
 
 const NUDGE_WINDOW_MS = 2;
 
@@ -34,7 +35,7 @@ export interface IngestResult {
 export class IngestEvent {
   private readonly logger = new Logger(IngestEvent.name);
   // Concurrent requests share one INSERT and one queue round trip; each still answers after its own row is stored.
-  private readonly inserts = new MicroBatcher<Event, Date | Error>((events) => this.insertBatch(events));
+  private readonly inserts = new MicroBatcher<EventToStore, Stored | Error>((events) => this.insertBatch(events));
   // The events of a few milliseconds travel in one routing job (a job costs the same whatever it
   // carries); a request waits at most that long for it, after its event is stored.
   private readonly nudges = new MicroBatcher<RouteEventJob, void>(
@@ -53,6 +54,7 @@ export class IngestEvent {
     private readonly getProject: GetProject,
     private readonly recent: EventContentCache,
     private readonly validateEventData: ValidateEventData,
+    @Optional() private readonly router?: IngestRouter,
   ) {}
 
   execute(projectId: string, command: CreateEventDto, origin?: EventOrigin): Promise<IngestResult> {
@@ -62,6 +64,7 @@ export class IngestEvent {
   }
 
   private async ingest(projectId: string, command: CreateEventDto, origin?: EventOrigin): Promise<IngestResult> {
+    let routed: StoredRouted | null = null;
     if (command.endpoint_id && command.owner_id) {
       throw new InvalidInputError('give endpoint_id or owner_id, not both', 'owner_id');
     }
@@ -95,28 +98,61 @@ export class IngestEvent {
         throw new Error('idempotency conflict without a stored event');
       }
     } else {
-      const stored = await this.inserts.add(event);
+      const stored = await this.inserts.add({ event, data: command.data });
       if (stored instanceof Error) throw stored;
-      event.createdAt = stored;
+      event.createdAt = stored.createdAt;
+      if (stored.routed) {
+        event.routedAt = event.createdAt;
+        routed = stored.routed;
+      }
     }
     // Where api and agent share a process, its deliveries need not read it back.
     this.recent.remember(event);
     recordIngested(event);
 
-    await this.nudges.add({ projectId, eventId: event.id, traceparent: currentTraceparent() }).catch((error: unknown) => {
-      this.logger.warn(`event ${event.id} stored but not queued (${String(error)}); the sweeper will route it`);
+    // Routed as stored and for nobody: there is nothing left to do.
+    if (routed && routed.deliveries.length === 0) return { event, replayed: false };
+    const job = { projectId, eventId: event.id, traceparent: currentTraceparent(), ...(routed ? { routed: { claimedAt: routed.claimedAt, deliveries: routed.deliveries } } : {}) };
+    await this.nudges.add(job).catch((error: unknown) => {
+      this.logger.warn(`event ${event.id} stored but not queued (${String(error)}); the sweeper will ${routed ? 'send its deliveries' : 'route it'}`);
     });
     return { event, replayed: false };
   }
 
-  /** One INSERT for the batch; if that fails, each event alone, so one bad row fails only its own request. */
-  private async insertBatch(events: Event[]): Promise<(Date | Error)[]> {
-    if (events.length > 1) {
-      const stored = await this.events.insertMany(events).catch(() => null);
-      if (stored) return stored;
-    }
-    return Promise.all(events.map((event) => this.events.insertMany([event]).then((dates) => dates[0], insertError)));
+  /**
+   * The events the router takes are stored routed, in one statement; the others unrouted, in
+   * another. If a statement fails, its events are stored one by one, so one bad row fails only
+   * its own request.
+   */
+  private async insertBatch(items: EventToStore[]): Promise<(Stored | Error)[]> {
+    const router = this.router;
+    const routable = items.map((item) => router?.routes(item) ?? false);
+    const results: (Stored | Error)[] = new Array(items.length);
+    const storeEach = async (indexes: number[], store: (batch: EventToStore[]) => Promise<Stored[]>) => {
+      if (indexes.length === 0) return;
+      const batch = indexes.map((i) => items[i]);
+      const stored = batch.length > 1 ? await store(batch).catch(() => null) : null;
+      const each = stored ?? (await Promise.all(batch.map((item) => store([item]).then((one) => one[0], insertError))));
+      indexes.forEach((index, n) => (results[index] = each[n]));
+    };
+    const unrouted = async (batch: EventToStore[]): Promise<Stored[]> =>
+      (await this.events.insertMany(batch.map((item) => item.event))).map((createdAt) => ({ createdAt, routed: null }));
+    // Routing must not cost an event its 202: if it fails, the events are stored for an agent to route.
+    const routed = async (batch: EventToStore[]): Promise<Stored[]> =>
+      router!.storeRouted(batch).then(
+        (stored) => stored.map((one) => ({ createdAt: one.createdAt, routed: one })),
+        () => unrouted(batch),
+      );
+    const indexes = items.map((_, i) => i);
+    await Promise.all([storeEach(indexes.filter((i) => routable[i]), routed), storeEach(indexes.filter((i) => !routable[i]), unrouted)]);
+    return results;
   }
+}
+
+interface Stored {
+  createdAt: Date;
+  /** Set when the event was routed as it was stored. */
+  routed: StoredRouted | null;
 }
 
 /** A key cached for a few seconds may outlive its project; the insert then meets the foreign key. */
