@@ -106,7 +106,9 @@ export function formatReport(results: BenchResults): string[] {
   if (results.routingBacklog) {
     const backlog = results.routingBacklog;
     lines.push(
-      `then the agent routed the ${backlog.events} ingested events (no subscription matches them) in ${fixed(backlog.seconds)} s: ${fixed(backlog.perSecond, 0)} events/s`,
+      backlog.events === 0
+        ? 'the ingested events (no subscription matches them) were routed as they were stored: no agent work, no routing job'
+        : `then the agent routed the ${backlog.events} ingested events (no subscription matches them) in ${fixed(backlog.seconds)} s: ${fixed(backlog.perSecond, 0)} events/s`,
     );
   }
 
