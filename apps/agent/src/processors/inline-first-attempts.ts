@@ -6,8 +6,6 @@ import { DeliveryProcessor } from './delivery.processor';
 
 /** First attempts waiting for a slot, per delivery slot: enough to keep the slots busy, not a queue. */
 const BACKLOG_PER_SLOT = 10;
-/** Longest a routing job waits for room in the backlog before it queues its attempts instead. */
-const MAX_ROOM_WAIT_MS = 5000;
 
 /**
  * Sends the first attempts of the deliveries routing has just created in this process, up to the
@@ -15,8 +13,9 @@ const MAX_ROOM_WAIT_MS = 5000;
  * Redis commands, more than the rest of a delivery. Routing creates these deliveries already
  * claimed (ClaimedFirstAttempt), which saves each a claim statement. Attempts beyond the free
  * slots wait here, in order, in a short backlog; when it is full, routing waits for room (so
- * events wait in the routing queue, where they cost nothing more) and after MAX_ROOM_WAIT_MS hands
- * them back to be queued as jobs.
+ * events wait in the routing queue, where they cost nothing more) until their claims are half as
+ * old as the queue lock, and then hands them back to be queued as jobs: handing back costs a write
+ * and a queued job per delivery, so a burst is better waited out while the claims last.
  *
  * Nothing is lost when this process dies: every delivery here is in PostgreSQL, and the sweeper
  * queues it once its claim has run out. A claim that waited here for half the queue lock is
@@ -31,7 +30,6 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
   private readonly handingBack = new Set<Promise<void>>();
   private readonly slots: number;
   private readonly backlogLimit: number;
-  private readonly maxRoomWaitMs: number;
   private readonly maxClaimAgeMs: number;
   /** FIFO; `head` moves instead of shifting the array. */
   private backlog: ClaimedFirstAttempt[] = [];
@@ -49,7 +47,6 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
     this.backlogLimit = this.slots * BACKLOG_PER_SLOT;
     // A claim lasts the endpoint's timeout plus the queue lock: used within half the lock, its attempt ends in time.
     this.maxClaimAgeMs = config.agent.queueLockMs / 2;
-    this.maxRoomWaitMs = Math.min(MAX_ROOM_WAIT_MS, this.maxClaimAgeMs);
   }
 
   /**
@@ -58,7 +55,8 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
    */
   async start(attempts: ClaimedFirstAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
-    const deadline = Date.now() + this.maxRoomWaitMs;
+    // Routed at ingest, the claims may be older than this job: the oldest sets the deadline.
+    const deadline = attempts.reduce((oldest, attempt) => Math.min(oldest, attempt.claimedAt), Infinity) + this.maxClaimAgeMs;
     // An event with more endpoints than the backlog holds goes in whole once the backlog is empty.
     while (!this.stopping && this.waiting > 0 && this.waiting + attempts.length > this.backlogLimit) {
       if (!(await this.roomBefore(deadline))) break;
