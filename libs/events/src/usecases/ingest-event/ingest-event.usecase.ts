@@ -125,27 +125,27 @@ export class IngestEvent {
    * its own request.
    */
   private async insertBatch(items: EventToStore[]): Promise<(Stored | Error)[]> {
-    const router = this.router;
-    const routable = items.map((item) => router?.routes(item) ?? false);
-    const results: (Stored | Error)[] = new Array(items.length);
-    const storeEach = async (indexes: number[], store: (batch: EventToStore[]) => Promise<Stored[]>) => {
-      if (indexes.length === 0) return;
-      const batch = indexes.map((i) => items[i]);
-      const stored = batch.length > 1 ? await store(batch).catch(() => null) : null;
-      const each = stored ?? (await Promise.all(batch.map((item) => store([item]).then((one) => one[0], insertError))));
-      indexes.forEach((index, n) => (results[index] = each[n]));
-    };
-    const unrouted = async (batch: EventToStore[]): Promise<Stored[]> =>
-      (await this.events.insertMany(batch.map((item) => item.event))).map((createdAt) => ({ createdAt, routed: null }));
-    // Routing must not cost an event its 202: if it fails, the events are stored for an agent to route.
-    const routed = async (batch: EventToStore[]): Promise<Stored[]> =>
-      router!.storeRouted(batch).then(
-        (stored) => stored.map((one) => ({ createdAt: one.createdAt, routed: one })),
-        () => unrouted(batch),
-      );
-    const indexes = items.map((_, i) => i);
-    await Promise.all([storeEach(indexes.filter((i) => routable[i]), routed), storeEach(indexes.filter((i) => !routable[i]), unrouted)]);
-    return results;
+    const routable = items.map((item) => this.router?.routes(item) ?? false);
+    const [routed, unrouted] = await Promise.all([
+      storeTogetherOrEach(items.filter((_, i) => routable[i]), (batch) => this.storeRouted(batch)),
+      storeTogetherOrEach(items.filter((_, i) => !routable[i]), (batch) => this.storeUnrouted(batch)),
+    ]);
+    let nextRouted = 0;
+    let nextUnrouted = 0;
+    return routable.map((isRoutable) => (isRoutable ? routed[nextRouted++] : unrouted[nextUnrouted++]));
+  }
+
+  /** Routing must not cost an event its 202: if it fails, the events are stored for an agent to route. */
+  private storeRouted(batch: EventToStore[]): Promise<Stored[]> {
+    return this.router!.storeRouted(batch).then(
+      (stored) => stored.map((routed) => ({ createdAt: routed.createdAt, routed })),
+      () => this.storeUnrouted(batch),
+    );
+  }
+
+  private async storeUnrouted(batch: EventToStore[]): Promise<Stored[]> {
+    const dates = await this.events.insertMany(batch.map((item) => item.event));
+    return dates.map((createdAt) => ({ createdAt, routed: null }));
   }
 }
 
@@ -153,6 +153,15 @@ interface Stored {
   createdAt: Date;
   /** Set when the event was routed as it was stored. */
   routed: StoredRouted | null;
+}
+
+/** One statement for the batch; if that fails, each item alone, so one bad row fails only its own request. */
+async function storeTogetherOrEach<T, R>(batch: T[], store: (batch: T[]) => Promise<R[]>): Promise<(R | Error)[]> {
+  if (batch.length > 1) {
+    const stored = await store(batch).catch(() => null);
+    if (stored) return stored;
+  }
+  return Promise.all(batch.map((item) => store([item]).then((one) => one[0], insertError)));
 }
 
 /** A key cached for a few seconds may outlive its project; the insert then meets the foreign key. */
