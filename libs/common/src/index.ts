@@ -14,6 +14,7 @@ export * from './batching/micro-batcher';
 export * from './batching/id-loader';
 export * from './batching/row-by-row';
 export * from './cache/recent-values';
+export * from './lifecycle/in-flight-work';
 export * from './lifecycle/cleanup-stack';
 export * from './lifecycle/interruption';
 export * from './regex/regex-star-height';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { hostname } from 'node:os';
-import { CARAVAN_CONFIG, CaravanConfig, newId } from '@caravan/common';
+import { CARAVAN_CONFIG, CaravanConfig, InFlightWork, newId } from '@caravan/common';
 import { nextClaimDelay } from './next-claim-delay';
 import { Claim, ScheduledTaskRepository } from './repositories/scheduled-task.repository';
 import { describeReport, isIdle, ScheduledTask, TaskReport } from './scheduled-task';
@@ -20,7 +20,7 @@ export class Scheduler {
   private readonly logger = new Logger('Scheduler');
   private readonly runner = `${hostname()}:${process.pid}`;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlight = new InFlightWork();
   private stopped = false;
   private readonly stopping = new AbortController();
 
@@ -39,7 +39,7 @@ export class Scheduler {
     this.stopping.abort();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    await this.inFlight.drained();
   }
 
   private async begin(task: ScheduledTask): Promise<void> {
@@ -113,9 +113,6 @@ export class Scheduler {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work
-      .catch((error: unknown) => this.logger.error(`scheduler: ${String(error)}`))
-      .finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
+    this.inFlight.track(work.catch((error: unknown) => this.logger.error(`scheduler: ${String(error)}`)));
   }
 }

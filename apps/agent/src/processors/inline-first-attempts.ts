@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { CARAVAN_CONFIG, CaravanConfig, caravanMetrics } from '@caravan/common';
+import { CARAVAN_CONFIG, CaravanConfig, caravanMetrics, InFlightWork } from '@caravan/common';
 import { ClaimedFirstAttempt, HandBackFirstAttempts } from '@caravan/delivery';
 import { Deferral, JobQueue } from '@caravan/queue';
 import { DeliveryProcessor } from './delivery.processor';
@@ -27,7 +27,8 @@ const BACKLOG_PER_SLOT = 10;
 export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(InlineFirstAttempts.name);
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly handingBack = new Set<Promise<void>>();
+  /** Hand-backs under way: shutdown waits for them like for sends, but they hold no delivery slot. */
+  private readonly handingBack = new InFlightWork();
   private readonly slots: number;
   private readonly backlogLimit: number;
   private readonly maxClaimAgeMs: number;
@@ -84,7 +85,8 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
     await this.handBack.execute(left).catch((error: unknown) => {
       this.logger.warn(`${left.length} first attempt(s) not queued at shutdown (${String(error)}); the sweeper will send them`);
     });
-    await Promise.allSettled([...this.inFlight, ...this.handingBack]);
+    await Promise.allSettled([...this.inFlight]);
+    await this.handingBack.drained();
   }
 
   private get waiting(): number {
@@ -100,7 +102,13 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
       if (Date.now() - attempt.claimedAt > this.maxClaimAgeMs) stale.push(attempt);
       else this.send(attempt);
     }
-    if (stale.length > 0) this.track(this.handBack.execute(stale), `${stale.length} first attempt(s) waited too long and`);
+    if (stale.length > 0) {
+      this.handingBack.track(
+        this.handBack.execute(stale).catch((error: unknown) =>
+          this.logger.warn(`${stale.length} first attempt(s) waited too long and could not be queued (${String(error)}); the sweeper will send them`),
+        ),
+      );
+    }
   }
 
   private takeBacklog(): ClaimedFirstAttempt[] {
@@ -126,14 +134,6 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
         this.wakeRoomWaiters();
       });
     this.inFlight.add(sent);
-  }
-
-  /** Work that shutdown waits for, like a send, but that holds no delivery slot. */
-  private track(work: Promise<void>, what: string): void {
-    const tracked = work
-      .catch((error: unknown) => this.logger.warn(`${what} could not be queued (${String(error)}); the sweeper will send them`))
-      .finally(() => this.handingBack.delete(tracked));
-    this.handingBack.add(tracked);
   }
 
   /** Resolves true when a send ends (room may have come), false at the deadline. */

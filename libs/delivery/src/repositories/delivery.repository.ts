@@ -97,41 +97,22 @@ export class DeliveryRepository {
   }
 
   private async insertBatch(batch: EventTargets[]): Promise<CreatedDelivery[][]> {
-    const rows = batch.flatMap(({ projectId, eventId, targets, claimForMs }) =>
-      targets.map((target) => [newId(), projectId, eventId, target.endpointId, target.subscriptionId, claimForMs] as const),
+    const params: unknown[] = [];
+    const deliveries = newDeliveriesSql(
+      batch.flatMap(({ eventId, projectId, targets, claimForMs }) => targets.map((target) => ({ eventId, projectId, target, claimForMs }))),
+      params,
     );
-    // An endpoint deleted meanwhile has no timeout: its delivery goes with it (ON DELETE CASCADE).
-    const inserted: { id: string; event_id: string; endpoint_id: string; subscription_id: string | null }[] = await this.db.query(
-      `WITH inserted AS (
-         INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status, attempt_count, next_attempt_at)
-         SELECT t.id, t.project_id, t.event_id, t.endpoint_id, t.subscription_id,
-           CASE WHEN t.claim_ms IS NULL THEN 'scheduled' ELSE 'processing' END,
-           CASE WHEN t.claim_ms IS NULL THEN 0 ELSE 1 END,
-           now() + COALESCE(t.claim_ms + en.http_timeout_seconds * 1000, 0) * interval '1 millisecond'
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::float8[])
-           AS t(id, project_id, event_id, endpoint_id, subscription_id, claim_ms)
-         LEFT JOIN endpoints en ON en.id = t.endpoint_id
-         ON CONFLICT (event_id, endpoint_id) DO NOTHING
-         RETURNING id, event_id, endpoint_id, subscription_id
-       ), routed AS (
+    const marks = `unnest($${params.push(batch.map((entry) => entry.eventId))}::uuid[], $${params.push(batch.map((entry) => entry.projectId))}::uuid[])`;
+    const inserted: InsertedDelivery[] = await this.db.query(
+      `WITH inserted AS (${deliveries}), routed AS (
          UPDATE events e SET routed_at = now()
-         FROM unnest($7::uuid[], $8::uuid[]) AS m(id, project_id)
+         FROM ${marks} AS m(id, project_id)
          WHERE e.id = m.id AND e.project_id = m.project_id AND e.routed_at IS NULL
        )
        SELECT id, event_id, endpoint_id, subscription_id FROM inserted`,
-      [
-        ...[0, 1, 2, 3, 4, 5].map((column) => rows.map((row) => row[column])),
-        batch.map((entry) => entry.eventId),
-        batch.map((entry) => entry.projectId),
-      ],
+      params,
     );
-    const byEvent = new Map<string, CreatedDelivery[]>();
-    for (const row of inserted) {
-      const delivery = { id: row.id, endpointId: row.endpoint_id, subscriptionId: row.subscription_id };
-      const created = byEvent.get(row.event_id);
-      if (created) created.push(delivery);
-      else byEvent.set(row.event_id, [delivery]);
-    }
+    const byEvent = deliveriesByEvent(inserted);
     // An event routed twice in one batch: its new deliveries go to the first caller only.
     return batch.map(({ eventId }) => {
       const created = byEvent.get(eventId) ?? [];
@@ -152,38 +133,22 @@ export class DeliveryRepository {
   ): Promise<{ createdAt: Date; deliveries: CreatedDelivery[] }[]> {
     const params: unknown[] = [];
     const eventRows = eventRowsSql(events, params, 'now()');
-    const rows = events.flatMap((event, i) => targets[i].map((target) => [newId(), event.projectId, event.id, target.endpointId, target.subscriptionId] as const));
-    const arrays = [0, 1, 2, 3, 4].map((column) => `$${params.push(rows.map((row) => row[column]))}::uuid[]`);
-    const claim = `$${params.push(claimForMs)}::float8`;
-    const stored: { id: string; created_at: Date | null; event_id: string | null; endpoint_id: string | null; subscription_id: string | null }[] =
-      await this.db.query(
-        `WITH stored AS (
-           INSERT INTO events ${eventRows} RETURNING id, created_at
-         ), created AS (
-           INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status, attempt_count, next_attempt_at)
-           SELECT t.id, t.project_id, t.event_id, t.endpoint_id, t.subscription_id, 'processing', 1,
-             now() + (${claim} + en.http_timeout_seconds * 1000) * interval '1 millisecond'
-           FROM unnest(${arrays.join(', ')}) AS t(id, project_id, event_id, endpoint_id, subscription_id)
-           JOIN endpoints en ON en.id = t.endpoint_id
-           RETURNING id, event_id, endpoint_id, subscription_id
-         )
-         SELECT id, created_at, NULL::uuid AS event_id, NULL::uuid AS endpoint_id, NULL::uuid AS subscription_id FROM stored
-         UNION ALL
-         SELECT id, NULL, event_id, endpoint_id, subscription_id FROM created`,
-        params,
-      );
-    const createdAt = new Map<string, Date>();
-    const deliveries = new Map<string, CreatedDelivery[]>();
-    for (const row of stored) {
-      if (row.created_at) createdAt.set(row.id, row.created_at);
-      else {
-        const delivery = { id: row.id, endpointId: row.endpoint_id!, subscriptionId: row.subscription_id };
-        const list = deliveries.get(row.event_id!);
-        if (list) list.push(delivery);
-        else deliveries.set(row.event_id!, [delivery]);
-      }
-    }
-    return events.map((event) => ({ createdAt: createdAt.get(event.id)!, deliveries: deliveries.get(event.id) ?? [] }));
+    const deliveries = newDeliveriesSql(
+      events.flatMap((event, i) => targets[i].map((target) => ({ eventId: event.id, projectId: event.projectId, target, claimForMs }))),
+      params,
+    );
+    const rows: (InsertedDelivery & { created_at: Date | null })[] = await this.db.query(
+      `WITH stored AS (
+         INSERT INTO events ${eventRows} RETURNING id, created_at
+       ), created AS (${deliveries})
+       SELECT id, created_at, NULL::uuid AS event_id, NULL::uuid AS endpoint_id, NULL::uuid AS subscription_id FROM stored
+       UNION ALL
+       SELECT id, NULL, event_id, endpoint_id, subscription_id FROM created`,
+      params,
+    );
+    const createdAt = new Map(rows.filter((row) => row.created_at).map((row) => [row.id, row.created_at!]));
+    const byEvent = deliveriesByEvent(rows.filter((row) => !row.created_at));
+    return events.map((event) => ({ createdAt: createdAt.get(event.id)!, deliveries: byEvent.get(event.id) ?? [] }));
   }
 
   /**
@@ -398,4 +363,52 @@ function resentDeliveries(projectId: string, rows: ResentRow[]): ResentDelivery[
     attemptCount: row.attempt_count,
     wasBackingOff: row.was_backing_off,
   }));
+}
+
+interface InsertedDelivery {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  subscription_id: string | null;
+}
+
+/**
+ * The INSERT of new deliveries, its values pushed onto `params`, answering the rows it created:
+ * due with no attempt when `claimForMs` is null, else claimed for attempt 1 for the endpoint's
+ * timeout plus `claimForMs`. A delivery that exists already is skipped, and so is one whose
+ * endpoint was deleted meanwhile (no timeout to claim it for, and nothing to send it to).
+ */
+function newDeliveriesSql(
+  deliveries: { eventId: string; projectId: string; target: NewDelivery; claimForMs: number | null }[],
+  params: unknown[],
+): string {
+  const columns = [
+    deliveries.map(() => newId()),
+    deliveries.map((delivery) => delivery.projectId),
+    deliveries.map((delivery) => delivery.eventId),
+    deliveries.map((delivery) => delivery.target.endpointId),
+    deliveries.map((delivery) => delivery.target.subscriptionId),
+  ].map((values) => `$${params.push(values)}::uuid[]`);
+  const claims = `$${params.push(deliveries.map((delivery) => delivery.claimForMs))}::float8[]`;
+  return `INSERT INTO event_deliveries (id, project_id, event_id, endpoint_id, subscription_id, status, attempt_count, next_attempt_at)
+    SELECT t.id, t.project_id, t.event_id, t.endpoint_id, t.subscription_id,
+      CASE WHEN t.claim_ms IS NULL THEN 'scheduled' ELSE 'processing' END,
+      CASE WHEN t.claim_ms IS NULL THEN 0 ELSE 1 END,
+      now() + COALESCE(t.claim_ms + en.http_timeout_seconds * 1000, 0) * interval '1 millisecond'
+    FROM unnest(${columns.join(', ')}, ${claims}) AS t(id, project_id, event_id, endpoint_id, subscription_id, claim_ms)
+    JOIN endpoints en ON en.id = t.endpoint_id
+    ON CONFLICT (event_id, endpoint_id) DO NOTHING
+    RETURNING id, event_id, endpoint_id, subscription_id`;
+}
+
+/** Inserted deliveries grouped by their event, in the order they came. */
+function deliveriesByEvent(rows: InsertedDelivery[]): Map<string, CreatedDelivery[]> {
+  const byEvent = new Map<string, CreatedDelivery[]>();
+  for (const row of rows) {
+    const delivery = { id: row.id, endpointId: row.endpoint_id, subscriptionId: row.subscription_id };
+    const created = byEvent.get(row.event_id);
+    if (created) created.push(delivery);
+    else byEvent.set(row.event_id, [delivery]);
+  }
+  return byEvent;
 }

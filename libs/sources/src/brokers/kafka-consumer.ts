@@ -9,9 +9,9 @@ import {
   type KafkaMessage,
   type SASLOptions,
 } from 'kafkajs';
+import { InFlightWork } from '@caravan/common';
 import type { BrokerConsumer, BrokerConsumerListener, BrokerMessage, MessageSink } from './broker-consumer';
 import { intInRange } from './consumer-options';
-import { InFlightMessages } from './in-flight-messages';
 import { loggingListener } from './logging-listener';
 import {
   DEFAULT_REDELIVERY_BACKOFF,
@@ -90,7 +90,7 @@ export class KafkaConsumer implements BrokerConsumer {
   private readonly listener: BrokerConsumerListener;
   private readonly workers: number;
   private readonly heartbeatIntervalMs: number;
-  private readonly inFlight = new InFlightMessages();
+  private readonly inFlight = new InFlightWork();
   private readonly backoffs = new Map<number, RedeliveryBackoff>();
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
   private consumer: KafkaConsumerPort | null = null;

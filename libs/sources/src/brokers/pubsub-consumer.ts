@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Duration, PubSub, type ClientConfig, type SubscriptionOptions } from '@google-cloud/pubsub';
+import { InFlightWork } from '@caravan/common';
 import type { BrokerConsumer, BrokerConsumerListener, BrokerMessage, MessageSink } from './broker-consumer';
 import { intInRange } from './consumer-options';
-import { InFlightMessages } from './in-flight-messages';
 import { loggingListener } from './logging-listener';
 import {
   DEFAULT_REDELIVERY_BACKOFF,
@@ -83,7 +83,7 @@ export class PubSubConsumer implements BrokerConsumer {
   private readonly listener: BrokerConsumerListener;
   private readonly workers: number;
   private readonly backoff: RedeliveryBackoff;
-  private readonly inFlight = new InFlightMessages();
+  private readonly inFlight = new InFlightWork();
   private readonly stopSignal = new AbortController();
   private client: PubSubClientPort | null = null;
   private subscription: PubSubSubscriptionPort | null = null;

@@ -7,9 +7,9 @@ import {
   SQSClient,
   type Message,
 } from '@aws-sdk/client-sqs';
+import { InFlightWork } from '@caravan/common';
 import type { BrokerConsumer, BrokerConsumerListener, BrokerMessage, MessageSink } from './broker-consumer';
 import { intInRange } from './consumer-options';
-import { InFlightMessages } from './in-flight-messages';
 import { loggingListener } from './logging-listener';
 import {
   DEFAULT_REDELIVERY_BACKOFF,
@@ -60,7 +60,7 @@ export class SqsConsumer implements BrokerConsumer {
   private readonly visibilityTimeoutSeconds: number;
   private readonly redeliveryBackoff: RedeliveryBackoff;
   private readonly receiveBackoff = new RedeliveryBackoff({ initialDelayMs: 500, maxDelayMs: 30_000 });
-  private readonly inFlight = new InFlightMessages();
+  private readonly inFlight = new InFlightWork();
   private readonly stopSignal = new AbortController();
   private sink: MessageSink | null = null;
   private pollers: Promise<void>[] = [];

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { CARAVAN_CONFIG, CaravanConfig, mergeRetryConfig, newId } from '@caravan/common';
+import { CARAVAN_CONFIG, CaravanConfig, InFlightWork, mergeRetryConfig, newId } from '@caravan/common';
 import { DisableEndpoint, Endpoint, EndpointCredentials, FindEndpoints } from '@caravan/endpoints';
 import { GetEvent } from '@caravan/events';
 import { CircuitBreakerConfig, GetProject, ProjectConfig, RateLimitConfig } from '@caravan/projects';
@@ -35,7 +35,7 @@ export type DispatchOutcome = DispatchResult | Deferral;
 @Injectable()
 export class DispatchDelivery implements BeforeApplicationShutdown {
   private readonly logger = new Logger(DispatchDelivery.name);
-  private readonly judging = new Set<Promise<void>>();
+  private readonly judging = new InFlightWork();
   private readonly userAgent: string;
 
   constructor(
@@ -78,8 +78,7 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
       if (waitMs > 0) return { deferMs: waitMs, reason: 'rate-limited', slotReserved: true };
     }
 
-    const lockMs = endpoint.httpTimeoutSeconds * 1000 + this.config.agent.queueLockMs;
-    const claimed = held ?? (await this.deliveries.claim(job.projectId, job.deliveryId, lockMs));
+    const claimed = held ?? (await this.deliveries.claim(job.projectId, job.deliveryId, endpoint.httpTimeoutSeconds * 1000 + this.config.agent.queueLockMs));
     if (!claimed) return 'not-due';
 
     const [event, subscription] = await Promise.all([
@@ -152,7 +151,7 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
 
   /** Breaker updates still under way finish before connections close. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.judging]);
+    await this.judging.drained();
   }
 
   /**
@@ -160,10 +159,11 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
    * spaced out and shared (see CircuitBreaker), which a delivery need not wait for.
    */
   private judgeInBackground(endpoint: Endpoint, outcome: DeliveryOutcome, settings: BreakerSettings, disableOnFailure: boolean): void {
-    const judged = this.judgeEndpoint(endpoint, outcome, settings, disableOnFailure)
-      .catch((error: unknown) => this.logger.warn(`circuit breaker of endpoint ${endpoint.id} not updated: ${String(error)}`))
-      .finally(() => this.judging.delete(judged));
-    this.judging.add(judged);
+    this.judging.track(
+      this.judgeEndpoint(endpoint, outcome, settings, disableOnFailure).catch((error: unknown) =>
+        this.logger.warn(`circuit breaker of endpoint ${endpoint.id} not updated: ${String(error)}`),
+      ),
+    );
   }
 
   private async recordUnsendable(

@@ -1,5 +1,5 @@
-/** The messages a consumer is handling right now, so stop() can wait for them. */
-export class InFlightMessages {
+/** Work under way (messages a consumer handles, updates a delivery left running), so a stop can wait for it. */
+export class InFlightWork {
   private readonly pending = new Set<Promise<unknown>>();
 
   track<T>(work: Promise<T>): Promise<T> {
