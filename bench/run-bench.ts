@@ -86,11 +86,12 @@ const PROFILES_DIR = path.resolve(__dirname, '../../bench/results/profiles');
 // With --profile: which process is profiled during which phase (the busiest one for each).
 const PROFILED_PHASES: Record<string, 'api' | 'agent'> = {
   'ingest caravan full load': 'api',
+  'e2e-x1-500': 'agent',
   'e2e-x1-1000': 'agent',
-  'e2e-x10-300': 'agent',
+  'e2e-x10-600': 'agent',
 };
-// Offered deliveries per second of 100, 500 and 1,000 with either fan-out, then 3,000 with ten
-// endpoints: above what the agent sends, so the row shows its ceiling.
+// Offered deliveries per second of 100, 500 and 1,000 with either fan-out, then 3,000 and 6,000
+// with ten endpoints: the last above what the agent sends, so the row shows its ceiling.
 const END_TO_END_PLANS: Omit<EndToEndPlan, 'durationSeconds'>[] = [
   { fanOut: 1, eventsPerSecond: 100 },
   { fanOut: 1, eventsPerSecond: 500 },
@@ -99,6 +100,7 @@ const END_TO_END_PLANS: Omit<EndToEndPlan, 'durationSeconds'>[] = [
   { fanOut: 10, eventsPerSecond: 50 },
   { fanOut: 10, eventsPerSecond: 100 },
   { fanOut: 10, eventsPerSecond: 300 },
+  { fanOut: 10, eventsPerSecond: 600 },
 ];
 
 const cleanup = new CleanupStack();

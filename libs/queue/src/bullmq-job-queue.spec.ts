@@ -3,7 +3,10 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { BullMqJobQueue } from './bullmq-job-queue';
-import { eventsOf, QueueName, RouteEventJob, RoutingJob } from './queue-names';
+import { eventsOf, QueueName, RouteEventJob, RouteEventsJob, RoutingJob } from './queue-names';
+import { RedisConnection } from './redis-connection.provider';
+import { RoutedHandoff } from './routed-handoff';
+import { disposeRedisTestConnection, redisTestConnection } from './testing/redis-test-connection';
 
 const event = (n: number): RouteEventJob => ({ projectId: 'p', eventId: `ev${n}`, traceparent: `tp${n}` });
 
@@ -11,8 +14,12 @@ describe('BullMqJobQueue against the local Redis', () => {
   const prefix = `caravan-test-${randomUUID()}`;
   let queues: Record<QueueName, Queue>;
   let jobQueue: BullMqJobQueue;
+  let redis: RedisConnection;
+  let handoff: RoutedHandoff;
 
   before(() => {
+    redis = redisTestConnection();
+    handoff = new RoutedHandoff(redis);
     const open = (name: QueueName) => new Queue(name, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
     queues = {
       [QueueName.Routing]: open(QueueName.Routing),
@@ -20,7 +27,7 @@ describe('BullMqJobQueue against the local Redis', () => {
       [QueueName.Maintenance]: open(QueueName.Maintenance),
       [QueueName.MetaEvents]: open(QueueName.MetaEvents),
     };
-    jobQueue = new BullMqJobQueue(queues.routing, queues.delivery, queues.maintenance, queues['meta-events']);
+    jobQueue = new BullMqJobQueue(queues.routing, queues.delivery, queues.maintenance, queues['meta-events'], handoff);
   });
 
   after(async () => {
@@ -28,6 +35,7 @@ describe('BullMqJobQueue against the local Redis', () => {
       await queue.obliterate({ force: true });
       await queue.close();
     }
+    await disposeRedisTestConnection(redis);
   });
 
   async function waitingRoutingJobs(): Promise<RoutingJob[]> {
@@ -53,5 +61,18 @@ describe('BullMqJobQueue against the local Redis', () => {
     const jobs = await waitingRoutingJobs();
     assert.deepEqual(jobs.map((job) => eventsOf(job).length).sort((a, b) => a - b), [50, 100, 100]);
     assert.deepEqual(jobs.flatMap(eventsOf).map((e) => e.eventId).sort(), many.map((e) => e.eventId).sort());
+  });
+
+  it('hands the events routed at ingest to the agents as one list message, and queues only the others as a job', async () => {
+    const routed = (n: number): RouteEventJob => ({
+      ...event(n),
+      routed: { claimedAt: 1000 + n, deliveries: [{ id: `dl${n}`, endpointId: 'ep', subscriptionId: 'sub' }] },
+    });
+    await jobQueue.routeEvents([routed(1), event(2), routed(3)]);
+
+    assert.deepEqual(await waitingRoutingJobs(), [event(2)]);
+    assert.deepEqual(await handoff.waiting(), { messages: 1, oldestClaimedAt: 1001 });
+    const message = JSON.parse((await redis.client.rpop(handoff.key))!) as RouteEventsJob;
+    assert.deepEqual(message.events, [routed(1), routed(3)]);
   });
 });

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { batchRetryJobId, DelayedDeliverJob, DelayedSendMetaEventJob, deliverJobId, JobQueue, routeEventJobId, routeEventsJobId, sendMetaEventJobId } from './job-queue';
+import { RoutedHandoff } from './routed-handoff';
 import { BatchRetryJob, DeliverJob, MaintenanceJobName, QueueName, RouteEventJob, RouteEventsJob, SendMetaEventJob } from './queue-names';
 
 // Redis commands wait for a connection rather than fail; a caller that has already made the
@@ -27,12 +28,25 @@ export class BullMqJobQueue extends JobQueue {
     @InjectQueue(QueueName.Delivery) private readonly delivery: Queue,
     @InjectQueue(QueueName.Maintenance) private readonly maintenance: Queue,
     @InjectQueue(QueueName.MetaEvents) private readonly metaEvents: Queue,
+    private readonly handoff: RoutedHandoff,
   ) {
     super();
   }
 
-  /** The events given together go in jobs of up to ROUTING_BATCH events. */
+  /**
+   * Events the api routed as it stored them go on the RoutedHandoff; the others, given together,
+   * go in jobs of up to ROUTING_BATCH events.
+   */
   async routeEvents(jobs: RouteEventJob[]): Promise<void> {
+    const routed = jobs.filter((job) => job.routed);
+    const unrouted = routed.length === 0 ? jobs : jobs.filter((job) => !job.routed);
+    await Promise.all([
+      routed.length > 0 ? within(this.handoff.push(routed), 'handing routed events to the agents') : undefined,
+      this.queueRouting(unrouted),
+    ]);
+  }
+
+  private async queueRouting(jobs: RouteEventJob[]): Promise<void> {
     if (jobs.length === 0) return;
     const batches: RouteEventJob[][] = [];
     for (let i = 0; i < jobs.length; i += ROUTING_BATCH) batches.push(jobs.slice(i, i + ROUTING_BATCH));

@@ -6,3 +6,5 @@ export * from './queue-workers';
 export * from './in-process-job-queue';
 export * from './redis-connection';
 export * from './redis-connection.provider';
+export * from './routed-handoff';
+export * from './testing/redis-test-connection';

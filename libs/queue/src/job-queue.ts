@@ -13,6 +13,7 @@ export interface DelayedSendMetaEventJob extends SendMetaEventJob {
  * (a retry of a request, the sweeper finding it again) runs it once.
  */
 export abstract class JobQueue {
+  /** Events to route, or (`routed`) whose first attempts to start; on Redis the latter skip BullMQ. */
   abstract routeEvents(jobs: RouteEventJob[]): Promise<void>;
   abstract deliver(jobs: DelayedDeliverJob[]): Promise<void>;
   /** Round trip to the queue's store, for readiness probes. */

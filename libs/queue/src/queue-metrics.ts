@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { caravanMetrics } from '@caravan/common';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { QueueName } from './queue-names';
+import { RoutedHandoff } from './routed-handoff';
 
 interface QueueSample {
   queue: QueueName;
@@ -58,6 +59,7 @@ export class BullMqQueueMetrics implements OnModuleInit {
     @InjectQueue(QueueName.Delivery) delivery: Queue,
     @InjectQueue(QueueName.Maintenance) maintenance: Queue,
     @InjectQueue(QueueName.MetaEvents) metaEvents: Queue,
+    private readonly handoff: RoutedHandoff,
   ) {
     this.queues = {
       [QueueName.Routing]: routing,
@@ -68,7 +70,14 @@ export class BullMqQueueMetrics implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    sampleQueuesWith(() => Promise.all(Object.values(QueueName).map((name) => this.sample(name))));
+    sampleQueuesWith(() => Promise.all(Object.values(QueueName).map((name) => (name === QueueName.Routing ? this.sampleRouting() : this.sample(name)))));
+  }
+
+  /** Routing jobs, and the routed events waiting in the RoutedHandoff (a message counts as one job). */
+  private async sampleRouting(): Promise<QueueSample> {
+    const [jobs, handedOff] = await Promise.all([this.sample(QueueName.Routing), this.handoff.waiting()]);
+    const since = [jobs.oldestDueSince, handedOff.oldestClaimedAt].filter((at): at is number => at !== null);
+    return { ...jobs, waiting: jobs.waiting + handedOff.messages, oldestDueSince: since.length > 0 ? Math.min(...since) : null };
   }
 
   private async sample(name: QueueName): Promise<QueueSample> {

@@ -5,6 +5,7 @@ import { bullMqWorker } from './bullmq-worker';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobHandler } from './job-handler';
 import { QueueName } from './queue-names';
+import { routedHandoffWorker } from './routed-handoff-worker';
 
 /** What works each queue: one handler per queue, and how many of its jobs may run at once. */
 export type QueueHandlers = Record<QueueName, { handler: Type<JobHandler>; concurrency: number }>;
@@ -25,6 +26,7 @@ export function queueWorkers(config: CaravanConfig, handlers: QueueHandlers): Pr
     ...queues.map((queue) =>
       bullMqWorker(queue, handlers[queue].handler, { concurrency: handlers[queue].concurrency, lockDurationMs: config.agent.queueLockMs }),
     ),
+    routedHandoffWorker(handlers[QueueName.Routing].handler),
   ];
 }
 

@@ -9,6 +9,7 @@ import { QueueName } from './queue-names';
 import { BullMqQueueMetrics, InProcessQueueMetrics } from './queue-metrics';
 import { redisOptions } from './redis-connection';
 import { RedisConnection } from './redis-connection.provider';
+import { RoutedHandoff } from './routed-handoff';
 
 /** The JobQueue port: BullMQ on Redis, or in memory in the embedded mode (one process, no Redis). */
 @Global()
@@ -45,8 +46,8 @@ export class QueueModule {
         }),
         ...queues,
       ],
-      providers: [{ provide: JobQueue, useClass: BullMqJobQueue }, RedisConnection, BullMqQueueMetrics],
-      exports: [JobQueue, RedisConnection, ...queues],
+      providers: [{ provide: JobQueue, useClass: BullMqJobQueue }, RedisConnection, RoutedHandoff, BullMqQueueMetrics],
+      exports: [JobQueue, RedisConnection, RoutedHandoff, ...queues],
     };
   }
 }

@@ -1,7 +1,6 @@
 import { after, before, describe } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisConnection } from '@caravan/queue';
-import { disposeRedisTestConnection, redisTestConnection } from '../rate-limit/testing/redis-test-connection';
+import { disposeRedisTestConnection, RedisConnection, redisTestConnection } from '@caravan/queue';
 import { RedisBreakerStore } from './redis-breaker-store';
 import { breakerStoreContract } from './testing/breaker-store-contract';
 

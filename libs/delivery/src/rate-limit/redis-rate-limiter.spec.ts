@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RedisConnection } from '@caravan/queue';
 import { RedisRateLimiter } from './redis-rate-limiter';
 import { rateLimiterContract } from './testing/rate-limiter-contract';
-import { disposeRedisTestConnection, redisTestConnection } from './testing/redis-test-connection';
+import { disposeRedisTestConnection, RedisConnection, redisTestConnection } from '@caravan/queue';
 
 describe('RedisRateLimiter against the local Redis', () => {
   let redis: RedisConnection;

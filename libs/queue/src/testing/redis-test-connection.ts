@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CaravanConfig } from '@caravan/common';
-import { RedisConnection } from '@caravan/queue';
+import { RedisConnection } from '../redis-connection.provider';
 
 /** The Redis that scripts/test-services.sh starts. */
 export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
