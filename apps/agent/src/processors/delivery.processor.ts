@@ -13,8 +13,11 @@ export class DeliveryProcessor extends JobHandler<DeliverJob> {
     return this.attempt(job.data);
   }
 
-  /** One attempt, queued or started in-process; `claimed` when routing created the delivery claimed for it. */
-  attempt(job: DeliverJob, claimed?: ClaimedDelivery): Promise<DispatchResult | Deferral<DeliverJob>> {
+  /**
+   * One attempt, queued or started in-process; `claimed` when routing created the delivery claimed
+   * for it; `offTheWire` as for DispatchDelivery.
+   */
+  attempt(job: DeliverJob, claimed?: ClaimedDelivery, offTheWire?: () => void): Promise<DispatchResult | Deferral<DeliverJob>> {
     // A child of the routing span (or of the API request that asked for a retry), from the job's traceparent.
     const attributes = {
       [SpanAttribute.projectId]: job.projectId,
@@ -23,7 +26,7 @@ export class DeliveryProcessor extends JobHandler<DeliverJob> {
       [SpanAttribute.attempt]: job.attempt,
     };
     return inSpan('caravan.delivery.attempt', { kind: SpanKind.CONSUMER, attributes, parent: job.traceparent ?? null }, async (span) => {
-      const outcome = await this.dispatch.execute(job, claimed);
+      const outcome = await this.dispatch.execute(job, claimed, offTheWire);
       if (typeof outcome === 'string') {
         if (outcome !== 'sent') span?.setAttribute(SpanAttribute.outcome, outcome);
         return outcome;

@@ -10,10 +10,12 @@ import { InlineFirstAttempts } from './inline-first-attempts';
 class FakeDeliveries {
   readonly started: string[] = [];
   private readonly settle = new Map<string, (outcome: unknown) => void>();
+  private readonly requestEnded = new Map<string, () => void>();
 
-  attempt(job: DeliverJob, claimed: ClaimedFirstAttempt['claimed']): Promise<unknown> {
+  attempt(job: DeliverJob, claimed: ClaimedFirstAttempt['claimed'], offTheWire: () => void): Promise<unknown> {
     assert.equal(claimed.id, job.deliveryId, 'each attempt is sent with its claim');
     this.started.push(job.deliveryId);
+    this.requestEnded.set(job.deliveryId, offTheWire);
     return new Promise((resolve, reject) =>
       this.settle.set(job.deliveryId, (outcome) => (outcome instanceof Error ? reject(outcome) : resolve(outcome))),
     );
@@ -21,6 +23,11 @@ class FakeDeliveries {
 
   finish(deliveryId: string, outcome: unknown): void {
     this.settle.get(deliveryId)!(outcome);
+  }
+
+  /** The request has ended; the attempt is still being recorded. */
+  endRequest(deliveryId: string): void {
+    this.requestEnded.get(deliveryId)!();
   }
 }
 
@@ -86,6 +93,28 @@ describe('InlineFirstAttempts (fake processor and queue)', () => {
     await settled();
     assert.deepEqual(deliveries.started, ['d1', 'd2', 'd3', 'd4']);
     assert.deepEqual(queue.queued, []);
+  });
+
+  it('frees a slot when its request ends, while the attempt is recorded, with at most as many recording as there are slots', async () => {
+    const { inline, deliveries } = inlineWith(2);
+    await inline.start(attempts(1, 6));
+    assert.deepEqual(deliveries.started, ['d1', 'd2']);
+
+    deliveries.endRequest('d1');
+    deliveries.endRequest('d2');
+    await settled();
+    assert.deepEqual(deliveries.started, ['d1', 'd2', 'd3', 'd4'], 'two on the wire again, two being recorded');
+
+    deliveries.endRequest('d3');
+    await settled();
+    assert.deepEqual(deliveries.started, ['d1', 'd2', 'd3', 'd4'], 'no more while the records of two slots are pending');
+
+    deliveries.finish('d1', 'sent');
+    await settled();
+    assert.deepEqual(deliveries.started, ['d1', 'd2', 'd3', 'd4', 'd5'], 'a record written makes room');
+    deliveries.finish('d5', 'not-due');
+    await settled();
+    assert.deepEqual(deliveries.started, ['d1', 'd2', 'd3', 'd4', 'd5', 'd6'], 'an attempt that ends without a request frees its slot');
   });
 
   it('holds routing back while the backlog is full, and lets it go on when a send makes room', async () => {

@@ -6,10 +6,16 @@ import { DeliveryProcessor } from './delivery.processor';
 
 /** First attempts waiting for a slot, per delivery slot: enough to keep the slots busy, not a queue. */
 const BACKLOG_PER_SLOT = 10;
+/**
+ * Attempts off the wire whose records are still being written, per delivery slot. A slot is free
+ * once its request has ended: the record takes longer than a request to a fast receiver, and
+ * shares a statement with the others. Bounded, so a slow database slows the sends down.
+ */
+const RECORDING_PER_SLOT = 1;
 
 /**
  * Sends the first attempts of the deliveries routing has just created in this process, up to the
- * delivery concurrency at a time, instead of queueing a job for each: a queue hop costs about 45
+ * delivery concurrency on the wire at a time, instead of queueing a job for each: a queue hop costs about 45
  * Redis commands, more than the rest of a delivery. Routing creates these deliveries already
  * claimed (ClaimedFirstAttempt), which saves each a claim statement. Attempts beyond the free
  * slots wait here, in order, in a short backlog; when it is full, routing waits for room (so
@@ -26,10 +32,14 @@ const BACKLOG_PER_SLOT = 10;
 @Injectable()
 export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(InlineFirstAttempts.name);
+  /** Attempts started and not finished: on the wire, or being recorded. */
   private readonly inFlight = new Set<Promise<void>>();
+  /** Of those, the ones whose request has not ended: what the delivery slots count. */
+  private onTheWire = 0;
   /** Hand-backs under way: shutdown waits for them like for sends, but they hold no delivery slot. */
   private readonly handingBack = new InFlightWork();
   private readonly slots: number;
+  private readonly inFlightLimit: number;
   private readonly backlogLimit: number;
   private readonly maxClaimAgeMs: number;
   /** FIFO; `head` moves instead of shifting the array. */
@@ -45,6 +55,7 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
     @Inject(CARAVAN_CONFIG) config: CaravanConfig,
   ) {
     this.slots = config.agent.deliveryConcurrency;
+    this.inFlightLimit = this.slots * (1 + RECORDING_PER_SLOT);
     this.backlogLimit = this.slots * BACKLOG_PER_SLOT;
     // A claim lasts the endpoint's timeout plus the queue lock: used within half the lock, its attempt ends in time.
     this.maxClaimAgeMs = config.agent.queueLockMs / 2;
@@ -95,7 +106,7 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
 
   private sendWhatFits(): void {
     const stale: ClaimedFirstAttempt[] = [];
-    while (!this.stopping && this.inFlight.size < this.slots && this.waiting > 0) {
+    while (!this.stopping && this.onTheWire < this.slots && this.inFlight.size < this.inFlightLimit && this.waiting > 0) {
       const attempt = this.backlog[this.head++];
       if (this.head === this.backlog.length) this.takeBacklog();
       else if (this.head >= 1024 && this.head * 2 >= this.backlog.length) this.backlog = this.takeBacklog();
@@ -119,8 +130,16 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
   }
 
   private send({ job, claimed }: ClaimedFirstAttempt): void {
+    let wire = true;
+    const offTheWire = () => {
+      if (!wire) return;
+      wire = false;
+      this.onTheWire--;
+      this.sendWhatFits();
+    };
+    this.onTheWire++;
     const sent = this.deliveries
-      .attempt(job, claimed)
+      .attempt(job, claimed, offTheWire)
       .then(async (result) => {
         if (result instanceof Deferral) await this.queue.deliver([{ ...result.data, delayMs: result.delayMs }]);
       })
@@ -130,6 +149,7 @@ export class InlineFirstAttempts implements OnModuleInit, BeforeApplicationShutd
       })
       .finally(() => {
         this.inFlight.delete(sent);
+        offTheWire();
         this.sendWhatFits();
         this.wakeRoomWaiters();
       });

@@ -56,14 +56,18 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
     this.userAgent = `Caravan/${config.version}`;
   }
 
-  /** `claimed`: the delivery was created claimed for this attempt (ClaimedFirstAttempt); if it is not sent, the claim is handed back. */
-  async execute(job: DeliverJob, claimed?: ClaimedDelivery): Promise<DispatchOutcome> {
-    const outcome = await this.attempt(job, claimed);
+  /**
+   * `claimed`: the delivery was created claimed for this attempt (ClaimedFirstAttempt); if it is
+   * not sent, the claim is handed back. `offTheWire` is called once the request has ended, before
+   * the attempt is recorded, for a caller that counts requests on the wire.
+   */
+  async execute(job: DeliverJob, claimed?: ClaimedDelivery, offTheWire?: () => void): Promise<DispatchOutcome> {
+    const outcome = await this.attempt(job, claimed, offTheWire);
     if (claimed && outcome !== 'sent' && outcome !== 'claim-lost') await this.deliveries.releaseClaims([claimed]);
     return outcome;
   }
 
-  private async attempt(job: DeliverJob, held: ClaimedDelivery | undefined): Promise<DispatchOutcome> {
+  private async attempt(job: DeliverJob, held: ClaimedDelivery | undefined, offTheWire: (() => void) | undefined): Promise<DispatchOutcome> {
     const [endpoint, project] = await Promise.all([this.activeEndpoint(job), this.getProject.recent(job.projectId)]);
     if (typeof endpoint === 'string') return endpoint;
 
@@ -118,6 +122,7 @@ export class DispatchDelivery implements BeforeApplicationShutdown {
       this.config.delivery.responseBodyLimitBytes,
       this.credentials.clientCertificate(endpoint),
     );
+    offTheWire?.();
     // The most specific settings win, field by field: subscription, then endpoint, then project.
     const policy = new RetryPolicy(
       mergeRetryConfig(mergeRetryConfig(project.config.retry, endpoint.retry), subscription?.retry),
