@@ -15,11 +15,12 @@ const RECORDING_PER_SLOT = 1;
 
 /**
  * Sends the first attempts of the deliveries routing has just created in this process, up to the
- * delivery concurrency on the wire at a time, instead of queueing a job for each: a queue hop costs about 45
- * Redis commands, more than the rest of a delivery. Routing creates these deliveries already
- * claimed (ClaimedFirstAttempt), which saves each a claim statement. Attempts beyond the free
- * slots wait here, in order, in a short backlog; when it is full, routing waits for room (so
- * events wait in the routing queue, where they cost nothing more) until their claims are half as
+ * delivery concurrency on the wire at a time, instead of queueing a job for each: a queue hop
+ * costs about 45 Redis commands, more than the rest of a delivery. Routing creates these
+ * deliveries already claimed (ClaimedFirstAttempt), which saves each a claim statement. Attempts
+ * beyond the free slots wait here, in order, in a short backlog; when it is full, routing waits
+ * for room (so events wait in the routing queue or the RoutedHandoff's list, where they cost
+ * nothing more) until their claims are half as
  * old as the queue lock, and then hands them back to be queued as jobs: handing back costs a write
  * and a queued job per delivery, so a burst is better waited out while the claims last.
  *
