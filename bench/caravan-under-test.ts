@@ -54,7 +54,8 @@ export interface ServerUrls {
  */
 export class CaravanUnderTest {
   api: ServiceProcess | null = null;
-  agent: ServiceProcess | null = null;
+  /** One agent unless the bench asks for more (--agents): they share the work as a deployment's do. */
+  agents: ServiceProcess[] = [];
   projectId = '';
   projectKey = '';
   readonly databaseName = `caravan_bench_${randomBytes(5).toString('hex')}`;
@@ -104,13 +105,16 @@ export class CaravanUnderTest {
     await this.db.connect();
   }
 
-  async startAgent(inspect = false): Promise<void> {
-    this.agent = await ServiceProcess.start(
-      'agent',
-      AGENT_ENTRY,
-      this.environment(),
-      AGENT_READY,
-      inspectArgs(inspect),
+  /** The first agent: the one profiled, and the one whose heap the soak measures. */
+  get agent(): ServiceProcess | null {
+    return this.agents[0] ?? null;
+  }
+
+  async startAgents(count: number, inspect = false): Promise<void> {
+    this.agents = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        ServiceProcess.start(i === 0 ? 'agent' : `agent ${i + 1}`, AGENT_ENTRY, this.environment(), AGENT_READY, inspectArgs(inspect)),
+      ),
     );
   }
 
@@ -202,9 +206,9 @@ export class CaravanUnderTest {
     return `PostgreSQL ${result.rows[0].server_version.split(' ')[0]}`;
   }
 
-  /** Stops both processes, drops the database and deletes every Redis key of both prefixes. */
+  /** Stops the processes, drops the database and deletes every Redis key of both prefixes. */
   async destroy(): Promise<void> {
-    await Promise.all([this.api?.stop(), this.agent?.stop()]);
+    await Promise.all([this.api?.stop(), ...this.agents.map((agent) => agent.stop())]);
     await this.db?.end().catch(() => undefined);
     this.db = null;
     this.redis?.disconnect();

@@ -26,6 +26,8 @@ export interface BenchResults {
     connections: number;
     phaseSeconds: number;
     deliveryConcurrency: number;
+    /** Agent processes; the agent column sums their CPU and RSS. */
+    agents: number;
     drainTimeoutSeconds: number;
   };
   ingest: IngestRun[];
@@ -85,7 +87,8 @@ export function formatReport(results: BenchResults): string[] {
   const lines: string[] = [];
   const { machine, settings } = results;
   lines.push(
-    `Caravan bench ${results.date}: node ${machine.node}, ${machine.cpus} cores, ${machine.postgres}, Redis ${machine.redis} (all local)`,
+    `Caravan bench ${results.date}: node ${machine.node}, ${machine.cpus} cores, ${machine.postgres}, Redis ${machine.redis} (all local)` +
+      (settings.agents > 1 ? `; ${settings.agents} agents (the agent column sums them)` : ''),
     '',
     `INGEST  POST /api/v1/projects/{id}/events, autocannon, ${settings.connections} connections, ${settings.phaseSeconds} s per row`,
   );

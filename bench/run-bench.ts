@@ -19,7 +19,7 @@ import { BenchResults, caravanToBaselineRatios, formatReport, IngestRun, writeJs
  * delivery loop). Prints tables and writes bench/results/latest.json. See bench/README.md.
  *
  * Usage: node dist/bench/run-bench.js [--soak [--soak-seconds=300] [--soak-rate=500]] [--profile]
- *          [--seconds=10] [--connections=50] [--phases=ingest,e2e-x1-500,e2e-x10-300,delivery-baseline]
+ *          [--agents=1] [--seconds=10] [--connections=50] [--phases=ingest,e2e-x1-500,e2e-x10-300,delivery-baseline]
  *          [--postgres-url=postgres://postgres@127.0.0.1:5432/postgres] [--redis-url=redis://127.0.0.1:6379/0]
  */
 
@@ -28,6 +28,8 @@ interface Options {
   soakSeconds: number;
   soakRate: number;
   profile: boolean;
+  /** Agent processes: one, as most runs compare; more shows how agents share the work. */
+  agents: number;
   seconds: number;
   connections: number;
   postgresUrl: string;
@@ -42,6 +44,7 @@ function parseOptions(argv: string[]): Options {
     soakSeconds: DEFAULT_SOAK.durationSeconds,
     soakRate: DEFAULT_SOAK.eventsPerSecond,
     profile: false,
+    agents: 1,
     seconds: 10,
     connections: 50,
     postgresUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -55,6 +58,7 @@ function parseOptions(argv: string[]): Options {
       options.soakSeconds = Math.min(Math.max(Number(value) || 300, 90), 3600);
     else if (name === '--soak-rate') options.soakRate = Math.min(Math.max(Number(value) || 500, 1), 5000);
     else if (name === '--profile') options.profile = true;
+    else if (name === '--agents') options.agents = Math.min(Math.max(Number(value) || 1, 1), 8);
     else if (name === '--seconds') options.seconds = Math.min(Math.max(Number(value) || 10, 2), 120);
     else if (name === '--connections') options.connections = Math.min(Math.max(Number(value) || 50, 1), 500);
     else if (name === '--postgres-url') options.postgresUrl = value;
@@ -137,7 +141,7 @@ async function runBench(options: Options): Promise<number> {
 
   const processes: WatchedProcesses[] = [
     { name: 'api', pids: async () => (caravan.api?.running ? [caravan.api.pid] : []), trackRss: true },
-    { name: 'agent', pids: async () => (caravan.agent?.running ? [caravan.agent.pid] : []), trackRss: true },
+    { name: 'agent', pids: async () => caravan.agents.filter((agent) => agent.running).map((agent) => agent.pid), trackRss: true },
     { name: 'ingest-baseline', pids: async () => (baseline ? [baseline.pid] : []), trackRss: true },
     { name: 'receiver', pids: async () => [receiver.pid], trackRss: true },
     { name: 'postgres', pids: () => caravan.postgresPids(), trackRss: false },
@@ -158,6 +162,7 @@ async function runBench(options: Options): Promise<number> {
       connections: options.connections,
       phaseSeconds: options.seconds,
       deliveryConcurrency: caravan.deliveryConcurrency,
+      agents: options.agents,
       drainTimeoutSeconds: DRAIN_TIMEOUT_SECONDS,
     },
     ingest: [],
@@ -236,8 +241,8 @@ async function runBench(options: Options): Promise<number> {
   }
 
   const unrouted = await caravan.unroutedEvents();
-  say(`starting the Caravan agent; ${unrouted} ingested events wait to be routed`);
-  await caravan.startAgent(inspect);
+  say(`starting ${options.agents > 1 ? `${options.agents} Caravan agents` : 'the Caravan agent'}; ${unrouted} ingested events wait to be routed`);
+  await caravan.startAgents(options.agents, inspect);
   const routingStartedAt = Date.now();
   const backlog = await caravan.unroutedEvents();
   let left = backlog;
@@ -315,7 +320,7 @@ async function runBench(options: Options): Promise<number> {
     });
   }
   results.ratios = caravanToBaselineRatios(results);
-  for (const service of [caravan.api, caravan.agent]) {
+  for (const service of [caravan.api, ...caravan.agents]) {
     if (service)
       results.processOutput[service.name] = { count: service.problemCount, first: service.problems };
   }
@@ -364,7 +369,7 @@ Promise.resolve()
     console.error(
       `\nThe bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
-    for (const service of [caravanUnderTest?.api, caravanUnderTest?.agent]) {
+    for (const service of [caravanUnderTest?.api, ...(caravanUnderTest?.agents ?? [])]) {
       if (service?.lastOutput)
         console.error(`\n${service.name}'s last output:\n${service.lastOutput.replace(/^/gm, '  | ')}`);
     }
