@@ -133,6 +133,36 @@ describe('configuration changes announced by PostgreSQL, on the local server', (
     assert.equal(reads, 4);
   });
 
+  it('trusts no cache until a notification sent from another connection arrives (simulated deaf LISTEN, as behind PgBouncer in transaction mode: the first probes are dropped)', async () => {
+    let probes = 0;
+    const deafAtFirst = new PostgresConfigChanges(database.url, {
+      probeTimeoutMs: 200,
+      sendProbe: async (payload) => {
+        if (++probes > 2) await db.query('SELECT pg_notify($1, $2)', ['caravan_config_changes', payload]);
+      },
+    });
+    const told: (ConfigChange | null)[] = [];
+    deafAtFirst.subscribe((change) => told.push(change));
+    try {
+      await waitUntil('two probes dropped', () => probes >= 2);
+      assert.equal(deafAtFirst.live, false, 'a LISTEN that heard nothing is not trusted');
+      let reads = 0;
+      const cache = new NotifiedCache<number>(deafAtFirst, () => null);
+      await cache.get('k', async () => ++reads);
+      await cache.get('k', async () => ++reads);
+      assert.equal(reads, 2, 'every read goes to the database meanwhile');
+
+      await waitUntil('the probe that arrives', () => deafAtFirst.live, 10_000);
+      assert.equal(probes, 3);
+      assert.ok(told.every((change) => change === null), 'a probe is not told to listeners as a change');
+      await cache.get('k', async () => ++reads);
+      await cache.get('k', async () => ++reads);
+      assert.equal(reads, 3, 'live, the cache keeps values again');
+    } finally {
+      await deafAtFirst.beforeApplicationShutdown();
+    }
+  });
+
   it('caches nothing without a feed (embedded storage, or listening switched off)', async () => {
     let reads = 0;
     const cache = new NotifiedCache<number>(new NoConfigChanges(), () => null);
