@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CaravanConfig } from '@caravan/common';
-import { DeliveryModule } from '@caravan/delivery';
+import { DeliveryModule, IngestRoutingModule } from '@caravan/delivery';
 import { HealthModule } from '@caravan/health';
 import { MetaEventsModule } from '@caravan/meta-events';
 import { RetentionModule } from '@caravan/retention';
@@ -17,7 +17,7 @@ export class AgentModule {
   static forRoot(config: CaravanConfig): DynamicModule {
     return {
       module: AgentModule,
-      imports: [DeliveryModule, MetaEventsModule, SourcesModule, RetentionModule, SchedulerModule, HealthModule],
+      imports: [DeliveryModule, IngestRoutingModule, MetaEventsModule, SourcesModule, RetentionModule, SchedulerModule, HealthModule],
       providers: [...configuredProcessors(config), InlineFirstAttempts, ScheduledJobs, BrokerSupervisor],
     };
   }

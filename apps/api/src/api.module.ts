@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { DeliveryModule } from '@caravan/delivery';
+import { DeliveryModule, IngestRoutingModule } from '@caravan/delivery';
 import { EndpointsModule } from '@caravan/endpoints';
 import { EventTypesModule } from '@caravan/event-types';
 import { EventsModule } from '@caravan/events';
@@ -23,7 +23,7 @@ import { SubscriptionsController } from './controllers/subscriptions.controller'
 
 /** The control plane: HTTP in, use cases of the libs behind it. Needs the infrastructure modules beside it. */
 @Module({
-  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventTypesModule, EventsModule, DeliveryModule, MetaEventsModule, SourcesModule, HealthModule],
+  imports: [ProjectsModule, EndpointsModule, SubscriptionsModule, EventTypesModule, EventsModule, DeliveryModule, IngestRoutingModule, MetaEventsModule, SourcesModule, HealthModule],
   controllers: [
     ProjectsController,
     ApiKeysController,

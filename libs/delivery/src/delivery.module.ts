@@ -106,10 +106,19 @@ const STATE_STORES: Provider[] = [
     ...INTERNAL,
     ...USE_CASES,
     RouteAtIngest,
-    { provide: IngestRouter, useExisting: RouteAtIngest },
   ],
-  exports: [...USE_CASES, IngestRouter],
+  exports: [...USE_CASES, RouteAtIngest],
 })
-// Global for IngestRouter alone: ingest (the events lib, which this lib depends on) routes through it.
-@Global()
 export class DeliveryModule {}
+
+/**
+ * Global, and for IngestRouter alone: ingest (the events lib, which this lib depends on) routes
+ * through it wherever events come in (the api's route, incoming sources, broker consumers).
+ */
+@Global()
+@Module({
+  imports: [DeliveryModule],
+  providers: [{ provide: IngestRouter, useExisting: RouteAtIngest }],
+  exports: [IngestRouter],
+})
+export class IngestRoutingModule {}
