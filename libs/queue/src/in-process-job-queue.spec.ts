@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { Deferral, JobHandler, QueuedJob } from './job-handler';
 import { DeliverJob, QueueName } from './queue-names';
+import { until } from './testing/until';
 
 /** Records every run, answering what `decide` says for each. */
 class RecordingHandler extends JobHandler {
@@ -29,13 +30,6 @@ class RecordingHandler extends JobHandler {
 
 const delivery = (deliveryId: string, attempt = 1): DeliverJob => ({ projectId: 'p', endpointId: 'e', deliveryId, attempt });
 
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(5);
-  }
-}
 
 describe('InProcessJobQueue', () => {
   it('runs a job id once while it is queued, and again once it has finished', async () => {

@@ -5,6 +5,7 @@ import { currentTraceparent, inSpan, loadConfig, startTracing } from '@caravan/c
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobHandler, QueuedJob } from './job-handler';
 import { DeliverJob, QueueName, RouteEventJob } from './queue-names';
+import { until } from './testing/until';
 
 /** Routes each event to two endpoints, as the agent's routing processor does, continuing the job's trace. */
 class FanOut extends JobHandler<RouteEventJob> {
@@ -30,11 +31,6 @@ class Attempts extends JobHandler<DeliverJob> {
   }
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 3000; !condition(); await new Promise((r) => setTimeout(r, 5))) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-  }
-}
 
 describe('trace context through the in-process queue (in-memory span exporter)', () => {
   const exporter = new InMemorySpanExporter();

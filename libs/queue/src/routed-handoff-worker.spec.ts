@@ -8,6 +8,7 @@ import { RedisConnection } from './redis-connection.provider';
 import { RoutedHandoff } from './routed-handoff';
 import { routedHandoffWorker } from './routed-handoff-worker';
 import { disposeRedisTestConnection, redisTestConnection, TEST_REDIS_URL } from './testing/redis-test-connection';
+import { until } from './testing/until';
 
 const routed = (n: number): RouteEventJob => ({
   projectId: 'p',
@@ -35,13 +36,8 @@ class RecordingRoutingHandler extends JobHandler<RoutingJob> {
   }
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
+/** Waits up to 5 s for `what`. */
+const waitFor = (condition: () => boolean | Promise<boolean>, what: string) => until(condition, 5000, what);
 
 describe('RoutedHandoffWorker against the local Redis', () => {
   let redis: RedisConnection;
@@ -72,22 +68,28 @@ describe('RoutedHandoffWorker against the local Redis', () => {
     worker.onApplicationBootstrap();
   }
 
+  /** Starts the worker and pushes a message whose handling waits until the returned function is called. */
+  async function startHoldingFirstMessage(): Promise<() => void> {
+    startWorker();
+    let open!: () => void;
+    handler.gate = new Promise((resolve) => (open = resolve));
+    await handoff.push([routed(1)]);
+    await waitFor(() => handler.handled.length === 1, 'the first message');
+    return open;
+  }
+
   it('gives each message to the routing handler, in the order the api pushed them', async () => {
     startWorker();
     const [one, two, three] = [routed(1), routed(2), routed(3)];
     await handoff.push([one, two]);
     await handoff.push([three]);
-    await until(() => handler.handled.length === 2, 'two messages');
+    await waitFor(() => handler.handled.length === 2, 'two messages');
     assert.deepEqual(handler.handled.map((job) => job.data), [{ events: [one, two] }, { events: [three] }]);
     assert.equal((await handoff.waiting()).messages, 0);
   });
 
   it('takes no other message while the handler waits for room, so they stay in Redis for other agents', async () => {
-    startWorker();
-    let open!: () => void;
-    handler.gate = new Promise((resolve) => (open = resolve));
-    await handoff.push([routed(1)]);
-    await until(() => handler.handled.length === 1, 'the first message');
+    const open = await startHoldingFirstMessage();
     await handoff.push([routed(2)]);
     await handoff.push([routed(3)]);
     await sleep(300);
@@ -95,7 +97,7 @@ describe('RoutedHandoffWorker against the local Redis', () => {
     assert.equal((await handoff.waiting()).messages, 2);
 
     open();
-    await until(() => handler.handled.length === 3, 'the other two');
+    await waitFor(() => handler.handled.length === 3, 'the other two');
     assert.deepEqual(handler.eventIds(), ['ev1', 'ev2', 'ev3']);
   });
 
@@ -104,16 +106,12 @@ describe('RoutedHandoffWorker against the local Redis', () => {
     handler.failNext = true;
     await handoff.push([routed(1)]);
     await handoff.push([routed(2)]);
-    await until(() => handler.handled.length === 2, 'both messages');
+    await waitFor(() => handler.handled.length === 2, 'both messages');
     assert.deepEqual(handler.eventIds(), ['ev1', 'ev2']);
   });
 
   it('at a stop, lets the message it holds finish and leaves the rest in Redis', async () => {
-    startWorker();
-    let open!: () => void;
-    handler.gate = new Promise((resolve) => (open = resolve));
-    await handoff.push([routed(1)]);
-    await until(() => handler.handled.length === 1, 'the first message');
+    const open = await startHoldingFirstMessage();
     await handoff.push([routed(2)]);
 
     let stopped = false;

@@ -114,13 +114,14 @@ export class PostgresConfigChanges extends ConfigChanges implements BeforeApplic
 
   /** Sends a probe of its own and answers whether this connection heard it in time. */
   private async hearsProbe(): Promise<boolean> {
+    const payload = `probe:${randomUUID()}`;
     let timer: NodeJS.Timeout | undefined;
     const heard = new Promise<boolean>((resolve) => {
-      this.probe = { payload: `probe:${randomUUID()}`, heard: () => resolve(true) };
+      this.probe = { payload, heard: () => resolve(true) };
       timer = setTimeout(() => resolve(false), this.probeTimeoutMs);
     });
     try {
-      await this.sendProbe(this.probe!.payload);
+      await this.sendProbe(payload);
       return await heard;
     } finally {
       clearTimeout(timer);
