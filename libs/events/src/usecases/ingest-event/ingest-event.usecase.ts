@@ -12,7 +12,6 @@ import { EventRepository } from '../../repositories/event.repository';
 import { recordIngested } from '../../telemetry/ingest-telemetry';
 import { EventToStore, IngestRouter, StoredRouted } from './ingest-router';
 
-const NUDGE_WINDOW_MS = 2;
 /**
  * Events that arrive within this share one INSERT. Those of one event-loop turn only, at 500 to
  * 1,000 events/s each event had a statement of its own: 2 ms more at most per request took
@@ -42,15 +41,14 @@ export class IngestEvent {
   private readonly logger = new Logger(IngestEvent.name);
   // Requests a moment apart share one INSERT and one queue round trip; each still answers after its own row is stored.
   private readonly inserts = new MicroBatcher<EventToStore, Stored | Error>((events) => this.insertBatch(events), 500, INSERT_WINDOW_MS);
-  // The events of a few milliseconds travel in one routing job (a job costs the same whatever it
-  // carries); a request waits at most that long for it, after its event is stored.
+  // The events one INSERT stored (those of INSERT_WINDOW_MS) travel in one routing job or message:
+  // they all reach this in one event-loop turn, so a window here would only add that wait again.
   private readonly nudges = new MicroBatcher<RouteEventJob, void>(
     async (jobs) => {
       await this.queue.routeEvents(jobs);
       return jobs.map(() => undefined);
     },
     500,
-    NUDGE_WINDOW_MS,
   );
 
   constructor(
